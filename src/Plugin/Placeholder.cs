@@ -1,0 +1,1 @@
+namespace Easel.Plugin; internal static class PluginPlaceholder { }
