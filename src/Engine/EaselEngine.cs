@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using Easel.Engine.Imaging;
+using Easel.Engine.Models;
+using Easel.Engine.Onnx;
+using Easel.Engine.Pipelines;
+using Easel.Engine.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Easel.Engine;
+
+/// <summary>A discovered model and what it can do.</summary>
+public sealed record ModelInfo(string Name, string Path, bool IsDefault, ModelCapabilities? Capabilities, string? Error);
+
+/// <summary>Token ids for a text (BOS and EOS included) and whether one 77-token window would truncate them.</summary>
+public sealed record TokenizeResult(IReadOnlyList<int> Ids, int Count, bool Truncated);
+
+/// <summary>
+/// The one API both surfaces (Semantic Kernel plugin, MCP server/CLI) call. Thread-safe; sessions are created once
+/// per model and reused; at most <see cref="EaselOptions.MaxConcurrentGenerations"/> requests run at once.
+/// </summary>
+public sealed class EaselEngine : IDisposable
+{
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _workers;
+    private int _waiting;
+
+    public EaselEngine(EaselOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        Options = options;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Easel");
+        var sessionOptions = new SessionOptionsFactory(ExecutionProviders.Parse(options.ExecutionProvider), _logger);
+        Models = new ModelRegistry(ModelRegistry.DefaultSearchRoots(options.ModelsPath), sessionOptions, options.DefaultModel);
+        Store = new ImageStore(options.OutputDirectory);
+        _workers = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentGenerations));
+    }
+
+    public EaselOptions Options { get; }
+    public ModelRegistry Models { get; }
+    public ImageStore Store { get; }
+
+    public IReadOnlyList<ModelInfo> ListModels()
+    {
+        return Models.List().Select(entry =>
+        {
+            try
+            {
+                return new ModelInfo(entry.Name, entry.Path, entry.IsDefault, Models.Get(entry.Path).Capabilities, null);
+            }
+            catch (EaselException ex)
+            {
+                return new ModelInfo(entry.Name, entry.Path, entry.IsDefault, null, ex.Message);
+            }
+        }).ToList();
+    }
+
+    /// <summary>Tokenizes with a model's tokenizer; works on any folder that has tokenizer/, even without ONNX files.</summary>
+    public TokenizeResult Tokenize(string text, string? model = null)
+    {
+        string root = !string.IsNullOrWhiteSpace(model) && Directory.Exists(model)
+            ? model
+            : Models.List().FirstOrDefault(e => model is null ? e.IsDefault : string.Equals(e.Name, model, StringComparison.OrdinalIgnoreCase))?.Path
+              ?? Models.Get(model).Root;
+        var dir = Path.Combine(root, "tokenizer");
+        if (!Directory.Exists(dir) && Directory.Exists(Path.Combine(root, "tokenizer_2"))) dir = Path.Combine(root, "tokenizer_2");
+        if (!File.Exists(Path.Combine(dir, "vocab.json")) && File.Exists(Path.Combine(root, "vocab.json"))) dir = root;
+        var tokenizer = ClipTokenizer.FromFolder(dir);
+        var ids = tokenizer.Encode(text);
+        return new TokenizeResult(ids, ids.Length, ids.Length > tokenizer.MaxLength);
+    }
+
+    public Task<GenerationResult> GenerateAsync(GenerateRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+        => RunAsync(RequestResolver.Resolve(request, Models), null, progress, cancellationToken);
+
+    /// <summary>img2img / style transfer: the image noised to <c>strength</c>, then denoised toward the prompt.</summary>
+    public Task<GenerationResult> RestyleAsync(EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+        => EditAsync(EditOperation.Restyle, request, progress, cancellationToken);
+
+    /// <summary>Repaints the masked area (9-channel inpaint UNets natively, any other model by latent blending).</summary>
+    public Task<GenerationResult> InpaintAsync(EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+        => EditAsync(EditOperation.Inpaint, request, progress, cancellationToken);
+
+    /// <summary>Extends the canvas by left/right/top/bottom pixels and paints the new area.</summary>
+    public Task<GenerationResult> OutpaintAsync(EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+        => EditAsync(EditOperation.Outpaint, request, progress, cancellationToken);
+
+    /// <summary>N variations of an image (seeds seed..seed+N−1); the prompt defaults to the one embedded in an Easel PNG.</summary>
+    public Task<GenerationResult> VaryAsync(EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+        => EditAsync(EditOperation.Variations, request, progress, cancellationToken);
+
+    public async Task<GenerationResult> EditAsync(EditOperation operation, EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var model = Models.Get(request.Generation.Model);
+        var setup = EditSetup.Create(operation, request, Store, Options.MaxImagePixels, model.Capabilities);
+        try
+        {
+            var generation = request.Generation with
+            {
+                Model = model.Root,
+                Width = setup.Width,
+                Height = setup.Height,
+                Prompt = string.IsNullOrEmpty(request.Generation.Prompt) && setup.EmbeddedPrompt is { } embedded ? embedded : request.Generation.Prompt ?? "",
+                Seed = request.Generation.Seed ?? Random.Shared.NextInt64(0, 1L << 32),
+            };
+            var resolved = RequestResolver.Resolve(generation, Models);
+            return await RunAsync(resolved, setup, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            setup.Dispose();
+        }
+    }
+
+    /// <summary>Waits for a worker (bounded queue), runs the pipeline and saves every image.</summary>
+    private async Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        await AcquireWorkerAsync(resolved, progress, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => Execute(resolved, edit, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _workers.Release();
+        }
+    }
+
+    private async Task AcquireWorkerAsync(ResolvedRequest request, IProgress<GenerationProgress>? progress, CancellationToken ct)
+    {
+        if (_workers.Wait(0)) return;
+        int position = Interlocked.Increment(ref _waiting);
+        try
+        {
+            if (position > Options.QueueLength)
+                throw new EaselBusyException($"Easel is busy: {Options.MaxConcurrentGenerations} generation(s) running and {Options.QueueLength} waiting (the queue limit). Try again shortly.");
+            progress?.Report(new GenerationProgress("queued", 0, request.Count, 0, request.Steps, position));
+            await _workers.WaitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    private GenerationResult Execute(ResolvedRequest request, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var timings = new RunTimings();
+        var stepTimes = new List<TimeSpan>();
+        var plan = edit?.Plan(request, timings, ct);
+        var output = DiffusionPipeline.Run(request, plan?.Start, p => progress?.Report(p), timings, stepTimes, ct);
+
+        // Encode every image before saving any, so a failure leaves no partial set behind.
+        var encoded = new List<(byte[] Png, ImageMetadata Metadata)>();
+        foreach (var raw in output.Images)
+        {
+            var finished = plan?.Finish?.Invoke(raw) ?? raw;
+            var metadata = new ImageMetadata
+            {
+                Prompt = request.Prompt,
+                NegativePrompt = request.NegativePrompt,
+                Model = request.Model.Name,
+                Width = finished.Image.Width,
+                Height = finished.Image.Height,
+                Steps = request.Steps,
+                Guidance = request.Guidance,
+                GuidanceRescale = request.GuidanceRescale,
+                Scheduler = request.SchedulerName,
+                Eta = request.Eta,
+                Seed = finished.Seed,
+            };
+            if (edit is not null) metadata = edit.Describe(metadata);
+            encoded.Add((PngCodec.Encode(finished.Image, metadata), metadata));
+            finished.Image.Dispose();
+        }
+        var images = encoded.Select(e => new GeneratedImage(Store.Save(e.Png, e.Metadata.Seed), e.Metadata)).ToList();
+        var warnings = (edit?.Warnings ?? []).Concat(output.Warnings).ToList();
+        var result = new GenerationResult(request.Model.Name, images, warnings,
+            new GenerationTimings(clock.Elapsed, timings.Total, timings.Runs, stepTimes));
+        _logger.LogInformation("{Operation} {Count} image(s) on {Model} in {Seconds:F2}s (ONNX Runtime {Ort:F2}s)",
+            images.FirstOrDefault()?.Metadata.Operation, images.Count, request.Model.Name, result.Timings.Total.TotalSeconds, result.Timings.OnnxRuntime.TotalSeconds);
+        return result;
+    }
+
+    public void Dispose()
+    {
+        Models.Dispose();
+        _workers.Dispose();
+    }
+}
+
+/// <summary>The queue is full; the caller should retry later.</summary>
+public sealed class EaselBusyException(string message) : EaselException(message);

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Easel.Engine.Onnx;
+using Easel.Engine.Schedulers;
+using Easel.Engine.Tensors;
+using Easel.Engine.Text;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Easel.Engine.Pipelines;
+
+/// <summary>How one image's denoising begins: its latents, the step it starts at, and what the operation adds.</summary>
+internal sealed record LatentStart(Tensor Latents, int StartIndex, Tensor? ExtraChannels = null, LatentBlend? Blend = null);
+
+/// <summary>Builds the start for image <c>index</c> from its own scheduler and noise stream.</summary>
+internal delegate LatentStart LatentStartFactory(IScheduler scheduler, GaussianNoise noise, int index);
+
+internal sealed record PipelineImage(Image<Rgb24> Image, long Seed);
+
+internal sealed record PipelineOutput(IReadOnlyList<PipelineImage> Images, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Runs a resolved request to images. Text-to-image and every edit share this path; an edit only supplies a
+/// <see cref="LatentStartFactory"/>.
+/// </summary>
+internal static class DiffusionPipeline
+{
+    public static PipelineOutput Run(
+        ResolvedRequest request,
+        LatentStartFactory? start,
+        Action<GenerationProgress>? progress,
+        RunTimings timings,
+        List<TimeSpan> stepTimes,
+        CancellationToken ct)
+    {
+        var model = request.Model;
+        var caps = request.Capabilities;
+        var warnings = new List<string>();
+
+        // 1. Encode the prompt (and the negative prompt when classifier-free guidance runs).
+        progress?.Invoke(new GenerationProgress("encoding", 0, request.Count, 0, request.Steps));
+        var encoder = new PromptEncoder(model);
+        var prompt = encoder.Encode(request.Prompt, request.NegativePrompt, request.UsesClassifierFreeGuidance, timings, ct);
+        if (prompt.DroppedTokens > 0)
+            warnings.Add($"prompt: {prompt.DroppedTokens} tokens beyond what model '{model.Name}' accepts were dropped ({prompt.TokenCount} tokens, {prompt.Chunks} chunk(s) of 75 kept).");
+        if (!caps.UsesNegativePrompt && !string.IsNullOrWhiteSpace(request.NegativePrompt))
+            warnings.Add($"negative_prompt: ignored, model '{model.Name}' runs without classifier-free guidance.");
+
+        var unet = new UnetRunner(model, prompt, request.Width, request.Height, request.Guidance, request.GuidanceRescale);
+        var vae = new VaeCodec(model);
+        int latentH = request.Height / caps.VaeScaleFactor, latentW = request.Width / caps.VaeScaleFactor;
+        start ??= TextToImageStart(caps.LatentChannels, latentH, latentW,
+            caps.IsInpaintModel ? RepaintEverything(vae, request.Width, request.Height, latentH, latentW, timings, ct) : null);
+
+        var images = new List<PipelineImage>();
+        for (int i = 0; i < request.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            // 2. Image i has its own noise stream, seeded with seed + i, and its own scheduler state.
+            long seed = request.Seed + i;
+            var noise = new GaussianNoise(seed);
+            var scheduler = request.CreateScheduler();
+
+            // 3. Starting latents: pure noise for text-to-image, a noised source image for edits.
+            var begin = start(scheduler, noise, i);
+            int steps = scheduler.Timesteps.Count - begin.StartIndex;
+
+            // 4. Denoise.
+            var clock = Stopwatch.StartNew();
+            int image = i;
+            var latents = DenoisingLoop.Run(unet, scheduler, begin.Latents, begin.StartIndex, noise, begin.ExtraChannels, begin.Blend,
+                (step, total) =>
+                {
+                    stepTimes.Add(clock.Elapsed);
+                    clock.Restart();
+                    progress?.Invoke(new GenerationProgress("denoising", image, request.Count, step, total));
+                },
+                timings, ct);
+
+            // 5. Decode to pixels.
+            progress?.Invoke(new GenerationProgress("decoding", i, request.Count, steps, steps));
+            images.Add(new PipelineImage(vae.Decode(latents, timings, ct), seed));
+        }
+        return new PipelineOutput(images, warnings);
+    }
+
+    /// <summary>Text-to-image: Gaussian noise scaled by the scheduler's initial sigma, from the first step.</summary>
+    private static LatentStartFactory TextToImageStart(int channels, int height, int width, Tensor? extraChannels) => (scheduler, noise, _) =>
+    {
+        var latents = Tensor.Zeros(1, channels, height, width);
+        noise.Fill(latents.Data);
+        float sigma = scheduler.InitNoiseSigma;
+        for (int k = 0; k < latents.Length; k++) latents.Data[k] *= sigma;
+        return new LatentStart(latents, 0, extraChannels);
+    };
+
+    /// <summary>Text-to-image on a 9-channel inpaint UNet: the mask covers everything and the masked image is blank.</summary>
+    private static Tensor RepaintEverything(VaeCodec vae, int width, int height, int latentH, int latentW, RunTimings timings, CancellationToken ct)
+    {
+        var blank = Tensor.Zeros(1, 3, height, width); // 0 in [-1, 1] is mid-grey, what diffusers leaves under the mask
+        using var image = VaeCodec.ToImage(blank);
+        var maskedLatents = vae.TryEncode(image, timings, ct);
+        int h = maskedLatents?.Shape[2] ?? latentH, w = maskedLatents?.Shape[3] ?? latentW;
+        var mask = new Tensor(Enumerable.Repeat(1f, h * w).ToArray(), 1, 1, h, w);
+        return Tensor.ConcatChannels([mask, maskedLatents ?? Tensor.Zeros(1, 4, h, w)]);
+    }
+}

@@ -1,0 +1,232 @@
+using System.Text.Json;
+using Easel.Engine;
+using Easel.Engine.Pipelines;
+using Microsoft.Extensions.Logging;
+
+namespace Easel.McpServer.Cli;
+
+/// <summary>The <c>easel</c> command line: generate, tokenize, models, bench (serve lives in Mcp/).</summary>
+internal static class CliApp
+{
+    public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2, ExitCancelled = 130;
+
+    public const string Usage = """
+        easel — local diffusion images for agents (ONNX Runtime)
+
+        Usage:
+          easel generate PROMPT [--negative TEXT] [--model NAME|DIR] [--width N] [--height N] [--steps N]
+                         [--guidance X] [--guidance-rescale X] [--scheduler NAME] [--eta X] [--seed N]
+                         [--count N] [--out DIR] [--json]
+          easel img2img PROMPT --image IMG [--strength X] [--resize fit|fill|stretch] [common options]
+          easel inpaint PROMPT --image IMG [--mask IMG] [--strength X] [--mask-grow PX] [--mask-feather PX] [common options]
+          easel outpaint PROMPT --image IMG [--left PX] [--right PX] [--top PX] [--bottom PX] [--strength X] [common options]
+          easel variations [PROMPT] --image IMG [--count N] [--strength X] [common options]
+          easel tokenize TEXT [--model NAME|DIR]
+          easel models [--json]
+          easel bench [--model NAME|DIR] [--width N] [--height N] [--steps N] [--guidance X] [--runs N] [--warmup N]
+          easel serve [--http] [--urls URL]
+          easel help
+
+        Common options: --provider auto|cpu|cuda|tensorrt|directml|coreml (or EASEL_EXECUTION_PROVIDER),
+        --models DIR (extra model folder; EASEL_MODELS also works), --verbose.
+        Schedulers: ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lcm, pndm.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            stdout.WriteLine(Usage);
+            return args.Length == 0 ? ExitUsage : ExitOk;
+        }
+        var command = args[0];
+        try
+        {
+            var cl = new CommandLine(args.Skip(1), new HashSet<string> { "json", "verbose", "http" });
+            return command switch
+            {
+                "generate" => await GenerateAsync(cl, stdout, stderr, ct),
+                "img2img" => await EditAsync(EditOperation.Restyle, cl, stdout, stderr, ct),
+                "inpaint" => await EditAsync(EditOperation.Inpaint, cl, stdout, stderr, ct),
+                "outpaint" => await EditAsync(EditOperation.Outpaint, cl, stdout, stderr, ct),
+                "variations" => await EditAsync(EditOperation.Variations, cl, stdout, stderr, ct),
+                "tokenize" => Tokenize(cl, stdout, stderr),
+                "models" => Models(cl, stdout, stderr),
+                "bench" => await BenchCommand.RunAsync(cl, stdout, stderr, ct),
+                _ => Unknown(command, stderr),
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("easel: cancelled.");
+            return ExitCancelled;
+        }
+        catch (EaselValidationException ex)
+        {
+            stderr.WriteLine($"easel {command}: {ex.Message}");
+            return ExitUsage;
+        }
+        catch (EaselException ex)
+        {
+            stderr.WriteLine($"easel {command}: {ex.Message}");
+            return ExitFailure;
+        }
+    }
+
+    private static int Unknown(string command, TextWriter stderr)
+    {
+        stderr.WriteLine($"easel: unknown command '{command}'. Commands: generate, img2img, inpaint, outpaint, variations, tokenize, models, bench, serve, help.");
+        return ExitUsage;
+    }
+
+    /// <summary>Engine options from the command line over environment variables over defaults.</summary>
+    internal static EaselEngine CreateEngine(CommandLine cl, TextWriter stderr, string? outputDirectory = null)
+    {
+        var options = new EaselOptions().WithEnvironment();
+        if (cl.String("provider") is { } provider) options.ExecutionProvider = provider;
+        if (cl.String("models") is { } models) options.ModelsPath = models;
+        if (outputDirectory is not null) options.OutputDirectory = outputDirectory;
+        var verbose = cl.Flag("verbose");
+        var loggerFactory = LoggerFactory.Create(b => b
+            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
+            .AddProvider(new TextWriterLoggerProvider(stderr)));
+        return new EaselEngine(options, loggerFactory);
+    }
+
+    internal static GenerateRequest ReadGenerateRequest(CommandLine cl, string prompt) => new()
+    {
+        Prompt = prompt,
+        NegativePrompt = cl.String("negative"),
+        Model = cl.String("model"),
+        Width = cl.Int("width"),
+        Height = cl.Int("height"),
+        Steps = cl.Int("steps"),
+        Guidance = cl.Double("guidance"),
+        GuidanceRescale = cl.Double("guidance-rescale") ?? 0,
+        Scheduler = cl.String("scheduler"),
+        Eta = cl.Double("eta"),
+        Seed = cl.Long("seed"),
+        Count = cl.Int("count") ?? 1,
+    };
+
+    private static string RequirePrompt(CommandLine cl, string command, string what = "PROMPT")
+    {
+        if (cl.Positionals.Count == 0)
+            throw new EaselValidationException(what.ToLowerInvariant(), $"missing. Usage: easel {command} {what} [options]");
+        if (cl.Positionals.Count > 1)
+            throw new EaselValidationException(what.ToLowerInvariant(), $"expected one {what} but got {cl.Positionals.Count} arguments; quote it.");
+        return cl.Positionals[0];
+    }
+
+    private static async Task<int> GenerateAsync(CommandLine cl, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var prompt = RequirePrompt(cl, "generate");
+        var request = ReadGenerateRequest(cl, prompt);
+        bool json = cl.Flag("json");
+        using var engine = CreateEngine(cl, stderr, cl.String("out"));
+        cl.EnsureAllUsed("generate");
+        var result = await engine.GenerateAsync(request, new ProgressBar(stderr), ct);
+        WriteResult(result, json, stdout, stderr);
+        return ExitOk;
+    }
+
+    private static async Task<int> EditAsync(EditOperation operation, CommandLine cl, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var command = operation switch
+        {
+            EditOperation.Restyle => "img2img",
+            EditOperation.Inpaint => "inpaint",
+            EditOperation.Outpaint => "outpaint",
+            _ => "variations",
+        };
+        string prompt = operation == EditOperation.Variations && cl.Positionals.Count == 0 ? "" : RequirePrompt(cl, command);
+        var image = cl.String("image") ?? throw new EaselValidationException("image", $"required: easel {command} ... --image PATH");
+        var resize = cl.String("resize") is { } r
+            ? Enum.TryParse<ResizeMode>(r, ignoreCase: true, out var mode) && !int.TryParse(r, out _) ? mode
+              : throw new EaselValidationException("resize", $"'{r}' is not one of fit, fill, stretch.")
+            : ResizeMode.Fit;
+        var request = new EditRequest
+        {
+            Generation = ReadGenerateRequest(cl, prompt) with { Count = cl.Int("count") ?? (operation == EditOperation.Variations ? 4 : 1) },
+            Image = image,
+            Mask = cl.String("mask") is { } mask ? new ImageInput(mask) : null,
+            Strength = cl.Double("strength"),
+            Resize = resize,
+            MaskGrow = cl.Int("mask-grow") ?? 0,
+            MaskFeather = cl.Int("mask-feather") ?? -1,
+            Left = cl.Int("left") ?? 0,
+            Right = cl.Int("right") ?? 0,
+            Top = cl.Int("top") ?? 0,
+            Bottom = cl.Int("bottom") ?? 0,
+        };
+        bool json = cl.Flag("json");
+        using var engine = CreateEngine(cl, stderr, cl.String("out"));
+        cl.EnsureAllUsed(command);
+        var result = await engine.EditAsync(operation, request, new ProgressBar(stderr), ct);
+        WriteResult(result, json, stdout, stderr);
+        return ExitOk;
+    }
+
+    internal static void WriteResult(GenerationResult result, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        foreach (var warning in result.Warnings) stderr.WriteLine($"warning: {warning}");
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(new
+            {
+                model = result.Model,
+                images = result.Images.Select(i => new { id = i.Id, path = i.Path, seed = i.Seed, width = i.Width, height = i.Height }),
+                warnings = result.Warnings,
+                seconds = Math.Round(result.Timings.Total.TotalSeconds, 3),
+            }));
+            return;
+        }
+        foreach (var image in result.Images)
+            stdout.WriteLine($"{image.Path}\tseed {image.Seed}");
+    }
+
+    private static int Tokenize(CommandLine cl, TextWriter stdout, TextWriter stderr)
+    {
+        var text = RequirePrompt(cl, "tokenize", "TEXT");
+        var model = cl.String("model");
+        using var engine = CreateEngine(cl, stderr);
+        cl.EnsureAllUsed("tokenize");
+        var result = engine.Tokenize(text, model);
+        stdout.WriteLine(JsonSerializer.Serialize(new { ids = result.Ids, count = result.Count, truncated = result.Truncated }));
+        return ExitOk;
+    }
+
+    private static int Models(CommandLine cl, TextWriter stdout, TextWriter stderr)
+    {
+        bool json = cl.Flag("json");
+        using var engine = CreateEngine(cl, stderr);
+        cl.EnsureAllUsed("models");
+        var models = engine.ListModels();
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(models, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            return ExitOk;
+        }
+        if (models.Count == 0)
+        {
+            stderr.WriteLine($"No models found. Searched: {string.Join(", ", engine.Models.SearchRoots)}");
+            return ExitFailure;
+        }
+        foreach (var m in models)
+        {
+            var mark = m.IsDefault ? " (default)" : "";
+            if (m.Capabilities is not { } c)
+            {
+                stdout.WriteLine($"{m.Name}{mark}\tERROR: {m.Error}\t{m.Path}");
+                continue;
+            }
+            var traits = new List<string> { c.Family.ToString(), $"{c.NativeWidth}x{c.NativeHeight}", c.PredictionType, $"unet {c.UnetInputChannels}ch {c.UnetDtype}", $"scheduler {c.DefaultScheduler}", $"steps {c.DefaultSteps}", $"guidance {c.DefaultGuidance}" };
+            if (c.IsInpaintModel) traits.Add("inpaint");
+            if (c.IsLcm) traits.Add("lcm");
+            if (c.IsTurbo) traits.Add("turbo");
+            if (!c.HasVaeEncoder) traits.Add("no vae_encoder (no editing)");
+            stdout.WriteLine($"{m.Name}{mark}\t{string.Join(", ", traits)}\t{m.Path}");
+        }
+        return ExitOk;
+    }
+}
