@@ -18,30 +18,36 @@ internal sealed class BytePairEncoder
     private const int CacheCapacity = 100_000;
 
     private readonly Dictionary<long, (int Rank, int Merged)> _merges;
-    private readonly int[] _symbolToVocabId;
-    private readonly string[] _symbolText;
+    private readonly int _vocabLimit; // symbol ids below this are vocabulary ids
+    private readonly string[] _extraSymbols; // texts of symbols at _vocabLimit + i, which the vocabulary lacks
     private readonly int[] _byteSymbol = new int[256];
     private readonly int[] _byteSymbolEndOfWord = new int[256];
     private readonly int _unknownId;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
 
     /// <param name="vocab">token text → id</param>
+    /// <param name="vocabLimit">one more than the largest id in <paramref name="vocab"/></param>
     /// <param name="merges">merge pairs in priority order (a later duplicate of a pair overrides its rank, as in
     /// Python's dict)</param>
     /// <param name="unknownId">id for a symbol the vocabulary lacks (only a malformed vocabulary has one)</param>
-    public BytePairEncoder(IReadOnlyDictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges,
-        int unknownId)
+    public BytePairEncoder(IReadOnlyDictionary<string, int> vocab, int vocabLimit,
+        IReadOnlyList<(string Left, string Right)> merges, int unknownId)
     {
         _unknownId = unknownId;
-        var symbols = new Dictionary<string, int>(StringComparer.Ordinal);
-        var texts = new List<string>();
-        int Intern(string s)
+        _vocabLimit = vocabLimit;
+        // Symbols are the vocabulary's own ids, so loading needs lookups only; the rare symbol a vocabulary
+        // lacks gets an id past the vocabulary.
+        var extras = new Dictionary<string, int>(StringComparer.Ordinal);
+        var extraTexts = new List<string>();
+        int Symbol(string s)
         {
-            if (!symbols.TryGetValue(s, out int id))
+            if (vocab.TryGetValue(s, out int id))
+                return id;
+            if (!extras.TryGetValue(s, out id))
             {
-                id = texts.Count;
-                symbols.Add(s, id);
-                texts.Add(s);
+                id = vocabLimit + extraTexts.Count;
+                extras.Add(s, id);
+                extraTexts.Add(s);
             }
             return id;
         }
@@ -49,21 +55,17 @@ internal sealed class BytePairEncoder
         for (int b = 0; b < 256; b++)
         {
             string c = ByteLevelAlphabet.ByteToChar[b].ToString();
-            _byteSymbol[b] = Intern(c);
-            _byteSymbolEndOfWord[b] = Intern(c + EndOfWord);
+            _byteSymbol[b] = Symbol(c);
+            _byteSymbolEndOfWord[b] = Symbol(c + EndOfWord);
         }
 
         _merges = new Dictionary<long, (int, int)>(merges.Count);
         for (int rank = 0; rank < merges.Count; rank++)
         {
             var (left, right) = merges[rank];
-            _merges[Pair(Intern(left), Intern(right))] = (rank, Intern(left + right));
+            _merges[Pair(Symbol(left), Symbol(right))] = (rank, Symbol(string.Concat(left, right)));
         }
-
-        _symbolText = texts.ToArray();
-        _symbolToVocabId = new int[_symbolText.Length];
-        for (int s = 0; s < _symbolText.Length; s++)
-            _symbolToVocabId[s] = vocab.TryGetValue(_symbolText[s], out int id) ? id : -1;
+        _extraSymbols = extraTexts.ToArray();
     }
 
     public int MergeCount => _merges.Count;
@@ -135,21 +137,19 @@ internal sealed class BytePairEncoder
     /// </summary>
     private void AddVocabIds(int symbol, List<int> ids)
     {
-        int id = _symbolToVocabId[symbol];
-        if (id >= 0)
+        if (symbol < _vocabLimit)
         {
-            ids.Add(id);
+            ids.Add(symbol);
             return;
         }
-        string text = _symbolText[symbol];
+        string text = _extraSymbols[symbol - _vocabLimit];
         bool endOfWord = text.EndsWith(EndOfWord, StringComparison.Ordinal);
         string body = endOfWord ? text[..^EndOfWord.Length] : text;
         for (int i = 0; i < body.Length; i++)
         {
             int b = ByteLevelAlphabet.CharToByte(body[i]);
             int s = b < 0 ? -1 : endOfWord && i == body.Length - 1 ? _byteSymbolEndOfWord[b] : _byteSymbol[b];
-            int fallback = s < 0 ? -1 : _symbolToVocabId[s];
-            ids.Add(fallback >= 0 ? fallback : _unknownId);
+            ids.Add(s >= 0 && s < _vocabLimit ? s : _unknownId);
         }
         if (body.Length == 0)
             ids.Add(_unknownId);

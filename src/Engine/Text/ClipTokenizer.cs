@@ -59,7 +59,7 @@ public sealed class ClipTokenizer
 
         var idToToken = InvertVocab(vocab, vocabPath);
         // <|endoftext|> doubles as CLIP's unknown token (transformers' unk_token) for a symbol the vocab lacks.
-        var bpe = new BytePairEncoder(vocab, merges, unknownId: eos);
+        var bpe = new BytePairEncoder(vocab, idToToken.Length, merges, unknownId: eos);
         return new ClipTokenizer(bpe, idToToken, bos, eos, pad, maxLength);
     }
 
@@ -188,7 +188,12 @@ public sealed class ClipTokenizer
         }
         var tokens = new string?[maxId + 1];
         foreach (var (token, id) in vocab)
+        {
+            // BPE symbols are identified by their ids, so two tokens on one id would be merged into one.
+            if (tokens[id] is { } other)
+                throw new InvalidDataException($"{vocabPath}: \"{other}\" and \"{token}\" share id {id}.");
             tokens[id] = token;
+        }
         return tokens;
     }
 }
