@@ -69,6 +69,14 @@ public sealed class EaselEngine : IDisposable
         return new TokenizeResult(ids, ids.Length, ids.Length > tokenizer.MaxLength);
     }
 
+    /// <summary>Composes a prompt for a model from structured fields and an optional style preset.</summary>
+    public ComposedPrompt ComposePrompt(PromptParts parts, string? model = null)
+    {
+        var folder = Models.Get(model);
+        var tokenizer = new PromptEncoder(folder).Tokenizer;
+        return PromptComposer.Compose(parts, folder.Name, folder.Capabilities.UsesNegativePrompt, text => tokenizer.EncodeWithoutSpecial(text).Count);
+    }
+
     public Task<GenerationResult> GenerateAsync(GenerateRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
         => RunAsync(RequestResolver.Resolve(request, Models), null, progress, cancellationToken);
 
