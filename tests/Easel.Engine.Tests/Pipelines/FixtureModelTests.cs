@@ -102,7 +102,7 @@ public class FixtureModelTests
         using var engine = Engine(output);
         var steps = new List<int>();
         var progress = new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); });
-        await engine.GenerateAsync(new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 6, Seed = 1 }, progress);
+        await engine.GenerateAsync(new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 6, Seed = 1, Scheduler = "euler" }, progress);
         Assert.Equal([1, 2, 3, 4, 5, 6], steps);
 
         using var cts = new CancellationTokenSource();
