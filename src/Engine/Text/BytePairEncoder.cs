@@ -24,6 +24,7 @@ internal sealed class BytePairEncoder
     private readonly int[] _byteSymbolEndOfWord = new int[256];
     private readonly int _unknownId;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    private int _cacheCount; // ConcurrentDictionary.Count takes every lock, so keep a counter instead
 
     /// <param name="vocab">token text → id</param>
     /// <param name="vocabLimit">one more than the largest id in <paramref name="vocab"/></param>
@@ -76,8 +77,8 @@ internal sealed class BytePairEncoder
         if (!_cache.TryGetValue(preToken, out var ids))
         {
             ids = EncodeUncached(preToken);
-            if (_cache.Count < CacheCapacity)
-                _cache.TryAdd(preToken, ids);
+            if (Volatile.Read(ref _cacheCount) < CacheCapacity && _cache.TryAdd(preToken, ids))
+                Interlocked.Increment(ref _cacheCount);
         }
         output.AddRange(ids);
     }

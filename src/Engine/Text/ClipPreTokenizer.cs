@@ -39,16 +39,16 @@ internal static class ClipPreTokenizer
     {
         if (text[i] == '<')
         {
-            if (string.CompareOrdinal(text, i, StartOfText, 0, StartOfText.Length) == 0)
+            if (MatchesIgnoringCase(text, i, StartOfText))
                 return StartOfText.Length;
-            if (string.CompareOrdinal(text, i, EndOfText, 0, EndOfText.Length) == 0)
+            if (MatchesIgnoringCase(text, i, EndOfText))
                 return EndOfText.Length;
         }
         if (text[i] == '\'')
         {
             foreach (var c in Contractions)
             {
-                if (string.CompareOrdinal(text, i, c, 0, c.Length) == 0)
+                if (MatchesIgnoringCase(text, i, c))
                     return c.Length;
             }
         }
@@ -66,6 +66,23 @@ internal static class ClipPreTokenizer
                     end += n;
                 return end - i;
         }
+    }
+
+    /// <summary>
+    /// CLIP compiles its pattern with IGNORECASE. The text is already lower-case, so the one fold left is the long
+    /// s 'ſ', which matches 's' ("it'ſ" splits like "it's"; "&lt;|ſtartoftext|&gt;" is one pre-token, though not BOS).
+    /// </summary>
+    private static bool MatchesIgnoringCase(string text, int i, string literal)
+    {
+        if (i + literal.Length > text.Length)
+            return false;
+        for (int k = 0; k < literal.Length; k++)
+        {
+            char c = text[i + k];
+            if (c != literal[k] && !(literal[k] == 's' && c == '\u017F'))
+                return false;
+        }
+        return true;
     }
 
     private static Kind KindAt(string text, int i, out int length)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -81,24 +82,48 @@ internal static class ClipTextNormalizer
     /// <summary>Unicode's Final_Sigma: a cased letter before (skipping case-ignorables), none after.</summary>
     private static bool IsFinalSigma(string text, int at)
     {
-        int i = at - 1;
-        while (i >= 0 && IsCaseIgnorable(text[i]))
-            i--;
-        if (i < 0 || !IsCased(text[i]))
+        int i = at;
+        Rune before = default;
+        bool found = false;
+        while (i > 0 && Rune.DecodeLastFromUtf16(text.AsSpan(0, i), out before, out int length) == OperationStatus.Done)
+        {
+            i -= length;
+            if (!IsCaseIgnorable(before))
+            {
+                found = true;
+                break;
+            }
+        }
+        if (!found || !IsCased(before))
             return false;
         int j = at + 1;
-        while (j < text.Length && IsCaseIgnorable(text[j]))
-            j++;
-        return j >= text.Length || !IsCased(text[j]);
+        while (j < text.Length && Rune.DecodeFromUtf16(text.AsSpan(j), out var after, out int length) == OperationStatus.Done)
+        {
+            if (!IsCaseIgnorable(after))
+                return !IsCased(after);
+            j += length;
+        }
+        return true;
     }
 
-    private static bool IsCased(char c) =>
-        CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
-            or UnicodeCategory.TitlecaseLetter;
+    /// <summary>Unicode's Cased: upper, lower and title case letters plus Other_Uppercase/Other_Lowercase
+    /// (modifier letters like ʰ, Roman numerals, circled letters), which Python's lower() also counts.</summary>
+    private static bool IsCased(Rune r) =>
+        Rune.GetUnicodeCategory(r) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
+            or UnicodeCategory.TitlecaseLetter || IsOtherCased(r.Value);
 
-    private static bool IsCaseIgnorable(char c) =>
-        c is '\'' or '.' or ':' or '\u00B7' or '\u0387' or '\u05F4' or '\u2018' or '\u2019' or '\u2024' or '\u2027'
-            or '\uFE13' or '\uFE52' or '\uFE55' or '\uFF07' or '\uFF0E' or '\uFF1A' ||
-        CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
+    private static bool IsOtherCased(int c) =>
+        c is 0xAA or 0xBA or >= 0x2B0 and <= 0x2B8 or 0x2C0 or 0x2C1 or >= 0x2E0 and <= 0x2E4 or 0x345 or 0x37A
+            or >= 0x1D2C and <= 0x1D6A or 0x1D78 or >= 0x1D9B and <= 0x1DBF or 0x2071 or 0x207F
+            or >= 0x2090 and <= 0x209C or >= 0x2160 and <= 0x217F or >= 0x24B6 and <= 0x24E9 or 0x2C7C or 0x2C7D
+            or 0xA69C or 0xA69D or 0xA770 or 0xA7F8 or 0xA7F9 or >= 0xAB5C and <= 0xAB5F
+            or >= 0x1F130 and <= 0x1F149 or >= 0x1F150 and <= 0x1F169 or >= 0x1F170 and <= 0x1F189;
+
+    /// <summary>Unicode's Case_Ignorable: marks, format characters, modifiers and the in-word
+    /// punctuation of word breaking (apostrophes, full stop, colon, middle dot…).</summary>
+    private static bool IsCaseIgnorable(Rune r) =>
+        r.Value is '\'' or '.' or ':' or 0xB7 or 0x387 or 0x5F4 or 0x2018 or 0x2019 or 0x2024 or 0x2027
+            or 0xFE13 or 0xFE52 or 0xFE55 or 0xFF07 or 0xFF0E or 0xFF1A ||
+        Rune.GetUnicodeCategory(r) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
             or UnicodeCategory.Format or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol;
 }

@@ -25,6 +25,18 @@ public class ClipReferenceIdsTests
     }
 
     [Fact]
+    public void RandomMixesMatchClip()
+    {
+        // 400 seeded mixes of scripts, astral characters, references and special-token fragments; one report
+        // listing the first failures rather than 400 theory rows.
+        var cases = ClipFixtures.ReadCases("fuzz_ids.json");
+        Assert.Equal(400, cases.Count);
+        var failures = cases.Where(c => !c.Ids.SequenceEqual(ClipFixtures.Full.Encode(c.Text)))
+            .Select(c => System.Text.Json.JsonSerializer.Serialize(c.Text)).ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} differ, e.g. {string.Join(", ", failures.Take(5))}");
+    }
+
+    [Fact]
     public void FixturesHoldTheExpectedCases()
     {
         Assert.Equal(14, ClipFixtures.ReadCases("reference_ids.json").Count);

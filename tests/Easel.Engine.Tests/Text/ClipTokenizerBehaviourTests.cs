@@ -102,11 +102,13 @@ public class ClipTokenizerBehaviourTests(ITestOutputHelper output)
     [Fact]
     public void LoadsTheFullVocabularyQuickly()
     {
-        ClipTokenizer.FromFolder(ClipFixtures.FullDirectory); // JIT and file cache warm-up
         var watch = Stopwatch.StartNew();
+        ClipTokenizer.FromFolder(ClipFixtures.FullDirectory); // may include JIT and a cold file cache
+        double first = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
         var tokenizer = ClipTokenizer.FromFolder(ClipFixtures.FullDirectory);
         watch.Stop();
-        output.WriteLine($"Loaded 49408 tokens / 48894 merges in {watch.Elapsed.TotalMilliseconds:F0} ms");
+        output.WriteLine($"Loaded 49408 tokens / 48894 merges: first {first:F0} ms, again {watch.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(49408, tokenizer.VocabularySize);
         // Target is < 300 ms; the bound leaves room for a loaded shared CI machine.
         Assert.InRange(watch.Elapsed.TotalMilliseconds, 0, 1500);
