@@ -7,17 +7,32 @@ namespace Easel.Testing;
 /// Reads a procedural scene back out of an image: background, then each object's colour, shape, position and size.
 /// Built to be forgiving of generated images (noisy colours, soft edges, stray blobs), not only perfect renders.
 /// </summary>
+/// <remarks>
+/// Background: the most common palette colour on the border. Objects: 8-connected regions at least halfway from
+/// the background to their own colour, ignoring specks. Colour: the region's denoised core colour matched to a
+/// palette colour (allowing for blends with the background). Shape: ring if it encloses a real hole, otherwise the
+/// same-area disk, square or triangle (any rotation) it overlaps best. Position: the centroid's cell in a 3×3 grid
+/// of thirds of the image. Size: the grammar size whose ideal area for that shape is nearest.
+/// </remarks>
 public sealed class SceneJudge
 {
-    // A pixel this close to the background colour is background even if a third colour is nearer (noise floor).
+    // Pass-1 threshold: at least this far from the background colour (noise floor), and at least this fraction
+    // of the way to the closest other palette colour (well below the halfway point pass 2 uses).
     private const double MinForegroundDistance = 32;
+    private const double RoughDistanceFraction = 0.4;
+
+    // Per unit of colour distance a region's typical pixel falls short of a candidate colour (see RegionColour).
+    private const double BlendShortfallCharge = 0.1;
 
     private readonly SceneGrammar _grammar;
     private readonly Palette _palette;
     private readonly Dictionary<string, string> _shapeByKind;
+    private readonly HashSet<string> _filledKinds;
     private readonly (int Col, int Row, string Name)[] _positionCells;
 
-    /// <summary>Regions smaller than this fraction of the smallest grammar object (at the judged size) are specks.</summary>
+    /// <summary>Regions smaller than this fraction of the smallest grammar object (a small triangle, ~93 px at 64×64,
+    /// scaled to the judged size) are specks. 0.15 (~14 px at 64×64) drops the stray blobs a model leaves behind
+    /// while no real object, even a badly drawn one, is that small.</summary>
     public double MinObjectFraction { get; }
 
     /// <summary>An enclosed hole must be at least this fraction of region + hole to make a ring (a ring's is ~30 %).</summary>
@@ -30,6 +45,7 @@ public sealed class SceneJudge
         MinObjectFraction = minObjectFraction;
         _shapeByKind = new Dictionary<string, string>();
         foreach (var shape in g.Shapes) _shapeByKind.TryAdd(g.ShapeSpecOf(shape).Kind, shape);
+        _filledKinds = _shapeByKind.Keys.Where(k => k != ShapeSpec.Ring).ToHashSet();
         _positionCells = g.Positions.Select(p =>
         {
             var (x, y) = g.PositionCentre(p);
@@ -46,15 +62,34 @@ public sealed class SceneJudge
                 pixels[y * w + x] = image[x, y];
 
         int bg = DominantBorderColour(pixels, w, h);
-        var foreground = new bool[pixels.Length];
-        double minDist2 = MinForegroundDistance * MinForegroundDistance;
-        for (int i = 0; i < pixels.Length; i++)
-            foreground[i] = _palette.Nearest(pixels[i]) != bg && _palette.Distance2(pixels[i], bg) > minDist2;
-
         double minArea = MinObjectFraction * SmallestObjectArea(w, h);
+
+        // Pass 1: pixels clearly off the background locate the objects and give each its colour. Requiring the
+        // nearest palette colour to differ too keeps a noisy background from joining everything into one blob.
+        double rough = Math.Max(MinForegroundDistance, RoughDistanceFraction * _palette.NearestOtherDistance(bg));
+        var offBackground = new bool[pixels.Length];
+        for (int i = 0; i < pixels.Length; i++)
+            offBackground[i] = _palette.Nearest(pixels[i]) != bg && _palette.Distance2(pixels[i], bg) > rough * rough;
+
+        // Pass 2: a pixel belongs to its object when it is at least halfway from the background to the object's
+        // colour. Soft edges are blends of the two, so this puts the edge where the hard edge was; snapping to
+        // the nearest palette colour instead would count e.g. red/blue blends as purple and fatten every shape,
+        // and orange reads as a yellow/red blend.
+        var colourOf = new int[pixels.Length];
+        var foreground = new bool[pixels.Length];
+        foreach (var seed in ConnectedRegions.Find(offBackground, w, h).Where(r => r.Count >= minArea))
+        {
+            int colour = RegionColour(seed, pixels, w, bg);
+            foreach (var p in seed)
+            {
+                colourOf[p] = colour;
+                foreground[p] = _palette.BlendTowards(pixels[p], bg, colour) >= 0.5;
+            }
+        }
+
         var objects = ConnectedRegions.Find(foreground, w, h)
             .Where(r => r.Count >= minArea)
-            .Select(r => Describe(r, pixels, w, h, bg))
+            .Select(r => Describe(r, colourOf[r[0]], w, h))
             .OrderByDescending(o => o.Area)
             .ToList();
         return new Judgement(_palette.Names[bg], objects);
@@ -69,42 +104,35 @@ public sealed class SceneJudge
         return Array.IndexOf(votes, votes.Max());
     }
 
-    private JudgedObject Describe(List<int> region, Rgb24[] pixels, int w, int h, int bg)
+    private JudgedObject Describe(List<int> region, int colour, int w, int h)
     {
         double sx = 0, sy = 0;
         foreach (var p in region) { sx += p % w + 0.5; sy += p / w + 0.5; }
         double cx = sx / region.Count, cy = sy / region.Count;
 
-        var geometry = new RegionGeometry(region, w, h, cx, cy);
-        string kind = ClassifyKind(geometry, region.Count);
+        string kind = ClassifyKind(region, w, h, cx, cy);
         string shape = _shapeByKind.TryGetValue(kind, out var name) ? name : kind;
 
         return new JudgedObject(
-            _palette.Names[RegionColour(region, pixels, w, bg)], shape, PositionOf(cx / w, cy / h),
+            _palette.Names[colour], shape, PositionOf(cx / w, cy / h),
             region.Count, cx / w, cy / h)
         { Size = SizeOf(shape, region.Count, w, h) };
     }
 
-    private string ClassifyKind(RegionGeometry g, int area)
+    // A ring is whatever encloses a real hole; anything else is the filled shape it overlaps best.
+    private string ClassifyKind(List<int> region, int w, int h, double cx, double cy)
     {
-        if (_shapeByKind.ContainsKey(ShapeSpec.Ring) && g.HoleArea >= Math.Max(2, MinRingHoleFraction * (area + g.HoleArea)))
+        int hole = RegionHoles.Area(region, w);
+        if (_shapeByKind.ContainsKey(ShapeSpec.Ring) && hole >= Math.Max(2, MinRingHoleFraction * (region.Count + hole)))
             return ShapeSpec.Ring;
-        // Nearest prototype in (rectangle fill, radial spread); both are rotation invariant, so a tilted square
-        // is still a square. Scales reflect how far pixelation and blur move each feature.
-        (string Kind, double Fill, double Spread)[] prototypes =
-        [
-            (ShapeSpec.Disk, Math.PI / 4, 1.0),
-            (ShapeSpec.Square, 1.0, Math.Sqrt(Math.PI / 2)),
-            (ShapeSpec.Triangle, 0.5, Math.Sqrt(4 * Math.PI / (3 * Math.Sqrt(3)))),
-        ];
-        return prototypes
-            .Where(p => _shapeByKind.ContainsKey(p.Kind))
-            .MinBy(p => Math.Pow((g.RectangleFill - p.Fill) / 0.1, 2) + Math.Pow((g.RadialSpread - p.Spread) / 0.15, 2))
-            .Kind;
+        return ShapeFit.Best(region, w, h, cx, cy, _filledKinds).Kind;
     }
 
-    // The region's edge pixels may be blends with the background (or snap to a third colour), so use the pixels
-    // farthest from the background and take their per-channel median.
+    // Colour of the region's most object-like pixels: the per-channel median of the upper half (by distance from
+    // the background) of its interior, which averages noise away. Thin or soft objects may have no pure pixel, and
+    // a blend with the background lies on the segment between the two colours, so the median is matched to the
+    // nearest background-to-colour segment rather than the nearest colour: a yellow/red blend is not orange, a
+    // blue/red blend is not purple. A small charge for being short of the colour keeps pure colours preferred.
     private int RegionColour(List<int> region, Rgb24[] pixels, int w, int bg)
     {
         var set = region.ToHashSet();
@@ -115,7 +143,18 @@ public sealed class SceneJudge
             .Take(Math.Max(1, (candidates.Count + 1) / 2))
             .Select(p => pixels[p]).ToList();
         var median = new Rgb24(Median(core, c => c.R), Median(core, c => c.G), Median(core, c => c.B));
-        return _palette.Nearest(median, exclude: bg);
+
+        int best = -1;
+        double bestCost = double.MaxValue;
+        for (int c = 0; c < _palette.Count; c++)
+        {
+            if (c == bg) continue;
+            double shortfall = 1 - Math.Clamp(_palette.BlendTowards(median, bg, c), 0, 1);
+            double cost = _palette.SegmentDistance(median, bg, c)
+                + BlendShortfallCharge * shortfall * _palette.Distance(bg, c);
+            if (cost < bestCost) { bestCost = cost; best = c; }
+        }
+        return best;
     }
 
     private static byte Median(List<Rgb24> values, Func<Rgb24, byte> channel)
