@@ -19,7 +19,7 @@ internal static class RepoPaths
 }
 
 /// <summary>A temporary output folder, deleted afterwards.</summary>
-internal sealed class TempDir : IDisposable
+public sealed class TempDir : IDisposable
 {
     public TempDir() => Directory.CreateDirectory(Path);
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "easel-test-" + Guid.NewGuid().ToString("N"));
