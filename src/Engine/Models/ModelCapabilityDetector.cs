@@ -8,22 +8,24 @@ internal static class ModelCapabilityDetector
 {
     public static ModelCapabilities Detect(ModelFolder folder)
     {
-        var unet = folder.Unet;
+        var unet = folder.Signature("unet")!;
+        var vaeDecoder = folder.Signature("vae_decoder")!;
         var unetConfig = folder.ComponentConfig("unet");
         var vaeConfig = folder.ComponentConfig("vae_decoder") ?? folder.ComponentConfig("vae_encoder") ?? folder.ComponentConfig("vae");
         var className = folder.ModelIndex["_class_name"]?.GetValue<string>() ?? "";
         var scheduler = folder.SchedulerConfig;
 
-        var sample = unet.Input("sample");
+        var sample = unet.Inputs.TryGetValue("sample", out var s) ? s
+            : throw new EaselException($"Model '{folder.Name}': unet/model.onnx has no 'sample' input (inputs: {string.Join(", ", unet.Inputs.Keys)}).");
         bool isXl = folder.HasComponent("text_encoder_2") || className.Contains("XL", StringComparison.Ordinal) || unet.HasInput("text_embeds");
-        bool isRefiner = isXl && unet.HasInput("time_ids") && unet.Input("time_ids").FixedDimension(1) == 5;
+        bool isRefiner = isXl && unet.HasInput("time_ids") && unet.Inputs["time_ids"].FixedDimension(1) == 5;
         var family = isXl ? ModelFamily.SDXL : IsSd2(folder) ? ModelFamily.SD2 : ModelFamily.SD1;
 
         int inChannels = sample.FixedDimension(1) ?? Int(unetConfig, "in_channels") ?? 4;
         int latentChannels = unet.Outputs.Values.First().FixedDimension(1)
-            ?? folder.VaeDecoder.Inputs.Values.First().FixedDimension(1) ?? Int(vaeConfig, "latent_channels") ?? 4;
+            ?? vaeDecoder.Inputs.Values.First().FixedDimension(1) ?? Int(vaeConfig, "latent_channels") ?? 4;
         bool isLcm = unet.HasInput("timestep_cond");
-        int condDim = isLcm ? unet.Input("timestep_cond").FixedDimension(1) ?? Int(unetConfig, "time_cond_proj_dim") ?? 256 : 0;
+        int condDim = isLcm ? unet.Inputs["timestep_cond"].FixedDimension(1) ?? Int(unetConfig, "time_cond_proj_dim") ?? 256 : 0;
 
         int vaeFactor = vaeConfig?["block_out_channels"] is JsonArray blocks && blocks.Count > 0 ? 1 << (blocks.Count - 1) : 8;
         float scaling = (float?)Double(vaeConfig, "scaling_factor") ?? (family == ModelFamily.SDXL ? 0.13025f : 0.18215f);
@@ -69,7 +71,7 @@ internal static class ModelCapabilityDetector
     {
         var encoderConfig = folder.ComponentConfig("text_encoder");
         if (Int(encoderConfig, "hidden_size") == 1024) return true;
-        if (folder.TextEncoder?.Outputs.TryGetValue("last_hidden_state", out var spec) == true && spec.FixedDimension(2) == 1024) return true;
+        if (folder.Signature("text_encoder")?.Outputs.TryGetValue("last_hidden_state", out var spec) == true && spec.FixedDimension(2) == 1024) return true;
         var special = ModelFolder.ReadJson(Path.Combine(folder.TokenizerDirectory, "special_tokens_map.json"), required: false);
         var pad = special?["pad_token"] switch
         {

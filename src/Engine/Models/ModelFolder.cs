@@ -15,6 +15,7 @@ public sealed class ModelFolder : IDisposable
     private readonly SessionOptionsFactory _sessionOptions;
     private readonly Dictionary<string, Lazy<OnnxModel>> _sessions = new();
     private readonly Lazy<ModelCapabilities> _capabilities;
+    private readonly Dictionary<string, Lazy<OnnxSignature>> _signatures = new();
 
     public ModelFolder(string root, SessionOptionsFactory sessionOptions, string? name = null)
     {
@@ -28,8 +29,9 @@ public sealed class ModelFolder : IDisposable
         foreach (var component in new[] { "text_encoder", "text_encoder_2", "unet", "vae_decoder", "vae_encoder" })
         {
             var path = ComponentModelPath(component);
-            if (path is not null)
-                _sessions[component] = new Lazy<OnnxModel>(() => OnnxModel.Load(path, _sessionOptions), LazyThreadSafetyMode.ExecutionAndPublication);
+            if (path is null) continue;
+            _sessions[component] = new Lazy<OnnxModel>(() => OnnxModel.Load(path, _sessionOptions), LazyThreadSafetyMode.ExecutionAndPublication);
+            _signatures[component] = new Lazy<OnnxSignature>(() => OnnxSignatureReader.Read(path), LazyThreadSafetyMode.ExecutionAndPublication);
         }
         foreach (var required in new[] { "unet", "vae_decoder" })
             if (!_sessions.ContainsKey(required))
@@ -57,6 +59,9 @@ public sealed class ModelFolder : IDisposable
     public OnnxModel VaeDecoder => Session("vae_decoder")!;
     public OnnxModel? VaeEncoder => Session("vae_encoder");
     public bool HasComponent(string component) => _sessions.ContainsKey(component);
+
+    /// <summary>A component's declared inputs and outputs, read from the file without creating a session.</summary>
+    public OnnxSignature? Signature(string component) => _signatures.TryGetValue(component, out var lazy) ? lazy.Value : null;
 
     public JsonObject? ComponentConfig(string component) => ReadJson(Path.Combine(Root, component, "config.json"), required: false);
 

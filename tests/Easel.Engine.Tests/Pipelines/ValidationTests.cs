@@ -95,11 +95,11 @@ public class ValidationTests
     }
 
     [Fact]
-    public void UnavailableExecutionProviderIsAClearError()
+    public async Task UnavailableExecutionProviderIsAClearError()
     {
         using var output = new TempDir();
         using var engine = new EaselEngine(new EaselOptions { ModelsPath = RepoPaths.FixtureModels, OutputDirectory = output.Path, ExecutionProvider = "coreml" });
-        var ex = Assert.ThrowsAny<EaselException>(() => engine.Models.Get("sd15-optimum").Capabilities);
+        var ex = await Assert.ThrowsAnyAsync<EaselException>(() => engine.GenerateAsync(Valid));
         Assert.Contains("coreml", ex.Message);
         Assert.Throws<EaselException>(() => new EaselEngine(new EaselOptions { ExecutionProvider = "warp-drive" }));
     }
