@@ -53,16 +53,7 @@ public sealed class SessionOptionsFactory
             var kind = _resolved ?? _requested;
             if (kind == ExecutionProviderKind.Auto)
             {
-                // A missing CUDA install is the expected case on CPU machines: keep ORT's own error log quiet
-                // while probing, and log one line of our own instead.
-                var env = OrtEnv.Instance();
-                var level = env.EnvLogLevel;
-                env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
-                bool cuda;
-                string error;
-                try { cuda = TryAppend(options, ExecutionProviderKind.Cuda, out error); }
-                finally { env.EnvLogLevel = level; }
-                if (cuda)
+                if (TryAppendQuietly(options, ExecutionProviderKind.Cuda, out var error))
                 {
                     _resolved = ExecutionProviderKind.Cuda;
                     _logger.LogInformation("Execution provider: CUDA (device {Device})", _deviceId);
@@ -74,16 +65,28 @@ public sealed class SessionOptionsFactory
                 }
                 return options;
             }
-            if (kind != ExecutionProviderKind.Cpu && !TryAppend(options, kind, out var reason))
+            if (kind != ExecutionProviderKind.Cpu && !TryAppendQuietly(options, kind, out var reason))
             {
                 options.Dispose();
                 throw new EaselException(
-                    $"executionProvider: '{kind.ToString().ToLowerInvariant()}' is not available in this ONNX Runtime build ({reason}). " +
-                    $"Available here: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}. Use 'auto' or 'cpu'.");
+                    $"executionProvider: '{kind.ToString().ToLowerInvariant()}' could not be started ({reason}). " +
+                    $"Providers in this ONNX Runtime build: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}; " +
+                    "a GPU provider also needs its runtime libraries (e.g. CUDA and cuDNN for 'cuda'). Use 'auto' or 'cpu' to run on the CPU.");
             }
             _resolved = kind;
             return options;
         }
+    }
+
+    /// <summary>Probes a provider with ONNX Runtime's own error log muted: a missing GPU runtime is an expected
+    /// outcome here, reported once in our own words instead.</summary>
+    private bool TryAppendQuietly(SessionOptions options, ExecutionProviderKind kind, out string error)
+    {
+        var env = OrtEnv.Instance();
+        var level = env.EnvLogLevel;
+        env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        try { return TryAppend(options, kind, out error); }
+        finally { env.EnvLogLevel = level; }
     }
 
     private bool TryAppend(SessionOptions options, ExecutionProviderKind kind, out string error)
