@@ -20,9 +20,7 @@ public class TextToImageServiceTests
         using var h = Harness(logs);
         var service = h.Kernel.GetRequiredService<ITextToImageService>();
 
-#pragma warning disable CS0618 // SK marks the string-returning convenience obsolete; apps still call it.
         var uri = await service.GenerateImageAsync("a blue triangle", 64, 48, h.Kernel);
-#pragma warning restore CS0618
 
         var path = new Uri(uri).LocalPath;
         Assert.True(File.Exists(path), uri);
