@@ -235,6 +235,6 @@ public sealed class EaselPlugin
         null or "" or "fit" => ResizeMode.Fit,
         "fill" or "crop" => ResizeMode.Fill,
         "stretch" => ResizeMode.Stretch,
-        _ => throw new KernelException($"resize: '{resize}' is not one of fit, fill, stretch."),
+        _ => throw new EaselValidationException("resize", $"'{resize}' is not one of fit, fill, stretch."),
     };
 }

@@ -58,8 +58,8 @@ public static class EaselServiceCollectionExtensions
 
     /// <summary>
     /// Registers the Easel functions as a <see cref="KernelPlugin"/> (named "easel" unless
-    /// <see cref="EaselPluginOptions.PluginName"/> says otherwise) for kernels built from this collection; calls
-    /// <see cref="AddEasel"/> first if it has not been called.
+    /// <see cref="EaselPluginOptions.PluginName"/> says otherwise) for kernels built from this collection, with
+    /// <see cref="EaselToolErrorFilter"/> so agents see input errors; calls <see cref="AddEasel"/> first if needed.
     /// </summary>
     public static IServiceCollection AddEaselPlugin(this IServiceCollection services, Action<EaselPluginOptions>? configure = null)
     {
@@ -69,6 +69,7 @@ public static class EaselServiceCollectionExtensions
         if (!services.Any(d => d.ServiceType == typeof(EaselPluginRegistration)))
         {
             services.AddSingleton<EaselPluginRegistration>();
+            services.AddSingleton<IAutoFunctionInvocationFilter, EaselToolErrorFilter>();
             services.AddSingleton(sp => KernelPluginFactory.CreateFromObject(sp.GetRequiredService<EaselPlugin>(),
                 sp.GetRequiredService<IOptions<EaselPluginOptions>>().Value.PluginName, sp.GetService<ILoggerFactory>()));
         }

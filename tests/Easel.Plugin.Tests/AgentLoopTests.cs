@@ -23,8 +23,16 @@ public class AgentLoopTests
 
         public async Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
         {
-            await next(context);
-            Invocations.Add(new(context.Function.Name, context.Arguments.ToDictionary(a => a.Key, a => a.Value), context.Result.GetValue<object>() as string));
+            string? result = null;
+            try
+            {
+                await next(context);
+                result = context.Result.GetValue<object>() as string;
+            }
+            finally
+            {
+                Invocations.Add(new(context.Function.Name, context.Arguments.ToDictionary(a => a.Key, a => a.Value), result));
+            }
         }
 
         public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
@@ -111,5 +119,40 @@ public class AgentLoopTests
         Assert.Equal(22, metadata.Seed);
         Assert.Equal((64, 64), Pixels.SizeOf(editedPath));
         Assert.Equal(2, h.Output.Files.Count(f => f.EndsWith(".png")));
+    }
+
+    [Fact]
+    public async Task AnInputErrorReachesTheModelAsAnErrorItCanCorrect()
+    {
+        using var h = new KernelHarness();
+        var recorder = new RecordingFilter();
+        h.Kernel.FunctionInvocationFilters.Add(recorder);
+        var seen = new List<JsonElement>();
+
+        var model = new ScriptedChatClient((messages, options) =>
+        {
+            var results = messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Select(r => Json.Parse(ResultText(r))).ToList();
+            seen = results;
+            return results.Count switch
+            {
+                0 => new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-1", "easel_generate_image", ArgumentsFromJson("""{"prompt": "a cat", "width": 65, "steps": 2}"""))]),
+                1 => new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-2", "easel_generate_image", ArgumentsFromJson("""{"prompt": "a cat", "width": 64, "steps": 2}"""))]),
+                _ => new ChatMessage(ChatRole.Assistant, "Saved " + results[1].GetProperty("images")[0].GetProperty("path").GetString()),
+            };
+        });
+        var chat = new ChatClientBuilder(model).UseKernelFunctionInvocation().Build().AsChatCompletionService();
+        var history = new ChatHistory();
+        history.AddUserMessage("Draw a cat 65 pixels wide.");
+
+        var answer = await chat.GetChatMessageContentAsync(history, new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() }, h.Kernel);
+
+        // The model read what was wrong (not just "Function failed") and its corrected call went through.
+        Assert.Equal("width", seen[0].GetProperty("field").GetString());
+        Assert.Contains("65 is not a multiple of 8", seen[0].GetProperty("error").GetString());
+        Assert.Contains("nearest valid sizes: 64 or 72", seen[0].GetProperty("error").GetString());
+        Assert.Equal(2, recorder.Invocations.Count);
+        Assert.Null(recorder.Invocations[0].Result);
+        Assert.StartsWith("Saved " + h.Output.Path, answer.Content);
+        Assert.Single(h.Output.Files);
     }
 }
