@@ -1,1 +1,0 @@
-namespace Easel.Plugin; internal static class PluginPlaceholder { }
