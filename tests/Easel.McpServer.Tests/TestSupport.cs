@@ -48,6 +48,31 @@ internal static class TestModel
     };
 }
 
+/// <summary>
+/// A run long enough to be cancelled mid-way: 16 images × 500 steps at 512×512 (about 3 ms a step with the fixture
+/// model here, so ~25 s if nothing stopped it). 500, not the schema's 1000: with "leading" spacing and
+/// steps_offset 1 the engine refuses more than 500 steps (timestep 1000 is out of range).
+/// </summary>
+internal static class LongRun
+{
+    public const int Steps = 500;
+
+    public static Dictionary<string, object?> Arguments(string prompt, string? operation = null)
+    {
+        var args = new Dictionary<string, object?>
+        {
+            ["prompt"] = prompt,
+            ["steps"] = Steps,
+            ["scheduler"] = "euler",
+            ["width"] = 512,
+            ["height"] = 512,
+            ["count"] = 16,
+        };
+        if (operation is not null) args["operation"] = operation;
+        return args;
+    }
+}
+
 /// <summary>A temporary folder, deleted afterwards.</summary>
 internal sealed class TempDir : IDisposable
 {
@@ -79,19 +104,24 @@ internal sealed class InProcessServer : IAsyncDisposable
     public static async Task<InProcessServer> StartAsync(Action<EaselOptions>? configure = null)
     {
         var output = new TempDir();
+        Pipe clientToServer = new(), serverToClient = new();
+        var host = await StartHostAsync(output, clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream(), configure);
+        var client = await McpClient.CreateAsync(new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()));
+        return new InProcessServer(host, output, client);
+    }
+
+    /// <summary>A server host on the given streams (for tests that speak raw JSON-RPC).</summary>
+    public static async Task<IHost> StartHostAsync(TempDir output, Stream input, Stream outputStream, Action<EaselOptions>? configure = null)
+    {
         var options = TestModel.Options(output.Path);
         configure?.Invoke(options);
-        Pipe clientToServer = new(), serverToClient = new();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddEasel(options);
-        builder.Services.AddEaselMcpServer()
-            .WithStreamServerTransport(clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream())
-            .WithEasel();
+        builder.Services.AddEaselMcpServer().WithStreamServerTransport(input, outputStream).WithEasel();
         var host = builder.Build();
         await host.StartAsync();
-        var client = await McpClient.CreateAsync(new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()));
-        return new InProcessServer(host, output, client);
+        return host;
     }
 
     public Task<CallToolResult> CallAsync(string tool, object arguments, IProgress<ProgressNotificationValue>? progress = null, CancellationToken ct = default) =>

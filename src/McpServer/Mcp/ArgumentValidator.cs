@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Easel.McpServer.Mcp;
 
 /// <summary>
-/// Checks tool arguments against the tool's own input schema (required, type, enum, minimum/maximum) before the
+/// Checks tool arguments against the tool's own input schema (required, type, enum, minimum/maximum, maxLength) before the
 /// call, so a bad value is refused with a message that names the argument and what it accepts. The schema is
 /// generated from the tool methods, so the check and what clients are told cannot drift apart.
 /// </summary>
@@ -44,6 +44,12 @@ internal static class ArgumentValidator
             var options = allowed.EnumerateArray().Where(a => a.ValueKind != JsonValueKind.Null).ToList();
             if (!options.Any(o => JsonElement.DeepEquals(o, value)))
                 return $"{name}: {Show(value)} is not one of {string.Join(", ", options.Select(o => o.ToString()))}.";
+        }
+        if (value.ValueKind == JsonValueKind.String && property.TryGetProperty("maxLength", out var maxLength)
+            && value.GetString()!.Length is var length && length > maxLength.GetInt32())
+        {
+            return $"{name}: {length} characters is over the {maxLength.GetInt32()}-character limit" +
+                   (name is "image" or "mask" ? " (16 MB of base64); pass an absolute path or file:// URI instead." : ".");
         }
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number))
         {

@@ -51,7 +51,7 @@ internal static class ToolErrorFilter
         EaselBusyException => ex.Message,
         EaselException => $"{tool}: {ex.Message}",
         JsonException json => $"{tool}: invalid arguments: {json.Message}",
-        ArgumentException arg => $"{tool}: invalid arguments: {arg.Message}",
+        ArgumentException arg => $"{tool}: {arg.Message}",
         OperationCanceledException => $"{tool}: cancelled.",
         _ => null,
     };

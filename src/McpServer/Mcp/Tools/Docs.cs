@@ -31,4 +31,10 @@ internal static class Docs
     public const double MaxGuidance = 100;
     public const double MaxSeed = 9007199254740991; // 2^53-1: the largest integer every JSON client keeps exact
     public const int MaxMaskPixels = 64;
+
+    /// <summary>
+    /// Longest image/mask argument: 16 MiB as base64 (a 4-megapixel PNG is at most ~12 MB). Larger inline data only
+    /// bloats the conversation; pass a path or file:// URI instead.
+    /// </summary>
+    public const int MaxImageArgumentChars = 16 * 1024 * 1024 / 3 * 4 + 64;
 }

@@ -46,7 +46,7 @@ public sealed class ImageTools(ToolRunner runner)
     [Description("Redraws an existing image toward a prompt (img2img / style transfer), keeping its composition. 'strength' sets how far it may drift. The source is never modified; results are new files.")]
     public Task<CallToolResult> RestyleImage(
         RequestContext<CallToolRequestParams> context,
-        [Description(Docs.Image)] string image,
+        [Description(Docs.Image), MaxLength(Docs.MaxImageArgumentChars)] string image,
         [Description(Docs.Prompt)] string prompt,
         [Description(Docs.Strength + " Default 0.75."), Range(0.0, 1.0)] double? strength = null,
         [Description(Docs.Resize), AllowedValues("fit", "fill", "stretch")] string resize = "fit",
@@ -77,9 +77,9 @@ public sealed class ImageTools(ToolRunner runner)
     [Description("Repaints the masked part of an image to match the prompt and blends it with the untouched rest. Give a mask (white = repaint) or an image with transparent pixels to repaint. The source is never modified.")]
     public Task<CallToolResult> InpaintImage(
         RequestContext<CallToolRequestParams> context,
-        [Description(Docs.Image)] string image,
+        [Description(Docs.Image), MaxLength(Docs.MaxImageArgumentChars)] string image,
         [Description(Docs.Prompt + " Describe what goes in the masked area.")] string prompt,
-        [Description(Docs.Mask)] string? mask = null,
+        [Description(Docs.Mask), MaxLength(Docs.MaxImageArgumentChars)] string? mask = null,
         [Description(Docs.Strength + " Default 1.0 (repaint fully)."), Range(0.0, 1.0)] double? strength = null,
         [Description("Grow the mask by this many pixels before repainting."), Range(0, Docs.MaxMaskPixels)] int mask_grow = 0,
         [Description("Feather the blend edge over this many pixels. Default: automatic."), Range(0, Docs.MaxMaskPixels)] int? mask_feather = null,
@@ -110,7 +110,7 @@ public sealed class ImageTools(ToolRunner runner)
     [Description("Extends an image beyond its borders: adds left/right/top/bottom pixels and paints them to continue the picture (and the prompt). At least one side must be extended. The source is never modified.")]
     public Task<CallToolResult> OutpaintImage(
         RequestContext<CallToolRequestParams> context,
-        [Description(Docs.Image)] string image,
+        [Description(Docs.Image), MaxLength(Docs.MaxImageArgumentChars)] string image,
         [Description(Docs.Prompt + " Describe the whole extended scene.")] string prompt,
         [Description(Docs.Side), Range(0, Docs.MaxSide)] int left = 0,
         [Description(Docs.Side), Range(0, Docs.MaxSide)] int right = 0,
@@ -147,7 +147,7 @@ public sealed class ImageTools(ToolRunner runner)
     [Description("Makes several variations of an image (seeds seed, seed+1, ...). The prompt defaults to the one stored in an Easel PNG. The source is never modified.")]
     public Task<CallToolResult> CreateVariations(
         RequestContext<CallToolRequestParams> context,
-        [Description(Docs.Image)] string image,
+        [Description(Docs.Image), MaxLength(Docs.MaxImageArgumentChars)] string image,
         [Description("Optional prompt; default: the prompt embedded in an Easel PNG, else none.")] string? prompt = null,
         [Description("Number of variations."), Range(1, Docs.MaxCount)] int count = 4,
         [Description(Docs.Strength + " Default 0.6."), Range(0.0, 1.0)] double? strength = null,

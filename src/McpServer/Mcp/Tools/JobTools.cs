@@ -27,8 +27,8 @@ public sealed class JobTools(EaselEngine engine, JobManager jobs)
         [Description("generate (text to image, default), restyle, inpaint, outpaint or variations.")]
         [AllowedValues("generate", "restyle", "inpaint", "outpaint", "variations")] string operation = "generate",
         [Description(Docs.Prompt + " Required except for variations.")] string? prompt = null,
-        [Description(Docs.Image + " Required for every operation but generate.")] string? image = null,
-        [Description(Docs.Mask + " Inpaint only.")] string? mask = null,
+        [Description(Docs.Image + " Required for every operation but generate."), MaxLength(Docs.MaxImageArgumentChars)] string? image = null,
+        [Description(Docs.Mask + " Inpaint only."), MaxLength(Docs.MaxImageArgumentChars)] string? mask = null,
         [Description(Docs.Strength + " Edits only; defaults: restyle 0.75, inpaint 1.0, outpaint 0.85, variations 0.6."), Range(0.0, 1.0)] double? strength = null,
         [Description(Docs.Resize + " Restyle only."), AllowedValues("fit", "fill", "stretch")] string resize = "fit",
         [Description("Inpaint only: grow the mask by this many pixels."), Range(0, Docs.MaxMaskPixels)] int mask_grow = 0,
