@@ -73,11 +73,14 @@ public sealed class JobManagerTests : IDisposable
     [Fact]
     public async Task Failures_during_the_run_are_recorded()
     {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var started = _jobs.Start("restyle", async (p, ct) =>
         {
-            await Task.Yield();
+            await gate.Task; // fail only after Start has returned: that is a failure during the run
             throw new EaselException("the model broke");
         });
+        Assert.Equal(JobState.Queued, started.State);
+        gate.SetResult();
         var done = await _jobs.WaitAsync(started.Id, TimeSpan.FromSeconds(10));
         Assert.Equal(JobState.Failed, done!.State);
         Assert.Equal("the model broke", done.Error);
