@@ -73,4 +73,21 @@ public sealed class ResourceAndPromptTests(ServerFixture fixture)
         var frame = await Server.Client.GetPromptAsync("storyboard_frame", new Dictionary<string, object?> { ["scene"] = "a courier runs through rain", ["frame"] = 3 });
         Assert.Contains("frame 3", Assert.IsType<TextContentBlock>(frame.Messages[0].Content).Text);
     }
+
+    [Fact]
+    public async Task Completions_suggest_models_styles_and_image_ids()
+    {
+        var models = await Server.Client.CompleteAsync(new PromptReference { Name = "product_shot" }, "model", "sd15-o");
+        Assert.Equal(["sd15-olive-fp16", "sd15-optimum", "sd15-optimum124"], models.Completion.Values.Order());
+
+        var styles = await Server.Client.CompleteAsync(new PromptReference { Name = "restyle_photo" }, "style", "water");
+        Assert.Equal(["watercolor"], styles.Completion.Values);
+
+        var id = (await Server.CallAsync("generate_image", new { prompt = "completed", steps = 2 })).Ok().ImageIds()[0];
+        var ids = await Server.Client.CompleteAsync(new ResourceTemplateReference { Uri = "easel://images/{id}" }, "id", id[..^3]);
+        Assert.Contains(id, ids.Completion.Values);
+
+        var none = await Server.Client.CompleteAsync(new PromptReference { Name = "product_shot" }, "product", "a");
+        Assert.Empty(none.Completion.Values);
+    }
 }

@@ -46,5 +46,6 @@ public static class EaselMcpRegistration
         .WithResources<EaselResources>()
         .WithPrompts<WorkflowPrompts>(McpJson.Options)
         .WithListResourcesHandler((context, _) => RecentImageList.ListAsync(context.Services!.GetRequiredService<EaselEngine>()))
+        .WithCompleteHandler((context, _) => ValueTask.FromResult(ArgumentCompletions.Complete(context.Services!.GetRequiredService<EaselEngine>(), context.Params)))
         .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Wrap));
 }
