@@ -112,4 +112,46 @@ public sealed class BusyServerTests
         Assert.Equal("cancelled", state.GetProperty("state").GetString());
         (await server.CallAsync("generate_image", new { prompt = "free again", steps = 2 })).Ok();
     }
+
+    [Fact]
+    public async Task A_waiting_call_reports_its_queue_position_then_its_steps()
+    {
+        await using var server = await InProcessServer.StartAsync(o => { o.MaxConcurrentGenerations = 1; o.QueueLength = 2; });
+        var id = (await server.CallAsync("start_generation", LongRun.Arguments("occupy the worker"))).Ok().Structured().GetProperty("job_id").GetString()!;
+
+        var token = "queued-" + Guid.NewGuid().ToString("N");
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<ProgressNotificationParams>();
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = server.Client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (n, _) =>
+        {
+            var p = n.Params.Deserialize<ProgressNotificationParams>(ModelContextProtocol.McpJsonUtilities.DefaultOptions)!;
+            if (p.ProgressToken.ToString() != token) return ValueTask.CompletedTask;
+            seen.Enqueue(p);
+            if (p.Progress.Message?.StartsWith("queued") == true) queued.TrySetResult();
+            return ValueTask.CompletedTask;
+        });
+        var call = server.Client.CallToolAsync(new CallToolRequestParams
+        {
+            Name = "generate_image",
+            Arguments = new Dictionary<string, JsonElement>
+            {
+                ["prompt"] = JsonSerializer.SerializeToElement("waiting"),
+                ["steps"] = JsonSerializer.SerializeToElement(3),
+                ["scheduler"] = JsonSerializer.SerializeToElement("euler"),
+            },
+            Meta = new System.Text.Json.Nodes.JsonObject { ["progressToken"] = token },
+        }).AsTask();
+
+        await queued.Task.WaitAsync(TimeSpan.FromSeconds(30)); // it waits behind the job...
+        Assert.False(call.IsCompleted);
+        var first = seen.First(p => p.Progress.Message?.StartsWith("queued") == true);
+        Assert.Equal("queued, position 1", first.Progress.Message);
+        Assert.Equal(0f, first.Progress.Progress);
+
+        (await server.CallAsync("cancel_job", new { job_id = id })).Ok(); // ...and runs once the worker is free
+        (await call.WaitAsync(TimeSpan.FromSeconds(30))).Ok();
+        var deadline = Stopwatch.StartNew();
+        while (seen.Count < 4 && deadline.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(10);
+        Assert.Equal([0f, 1f, 2f, 3f], seen.Select(p => p.Progress.Progress).Order());
+    }
 }
