@@ -54,8 +54,8 @@ public sealed class JobManager : IDisposable
             job.Cancellation.Dispose();
             ExceptionDispatchInfo.Capture(early).Throw();
         }
-        _jobs[job.Id] = job;
         job.Completion = FinishAsync(job, task);
+        _jobs[job.Id] = job; // visible only once WaitAsync has something to wait on
         return job.Snapshot();
     }
 
