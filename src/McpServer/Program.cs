@@ -1,4 +1,5 @@
 using Easel.McpServer.Cli;
+using Easel.McpServer.Mcp.Hosting;
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -6,4 +7,6 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
-return await CliApp.RunAsync(args, Console.Out, Console.Error, cancel.Token);
+return args is ["serve", .. var rest]
+    ? await ServeCommand.RunAsync(rest, Console.Error, cancel.Token)
+    : await CliApp.RunAsync(args, Console.Out, Console.Error, cancel.Token);

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Easel.McpServer.Mcp.Hosting;
+
+namespace Easel.McpServer.Mcp.Http;
+
+/// <summary>
+/// Who may talk to the HTTP endpoint. DNS rebinding lets a web page reach a loopback server under a foreign
+/// name, so the Host header must be a loopback name when the server listens on loopback only, and a browser's
+/// Origin must be a loopback origin or explicitly allowed. Beyond loopback a bearer token is mandatory.
+/// </summary>
+public sealed class HttpSafetyPolicy
+{
+    private readonly byte[]? _apiKey;
+    private readonly HashSet<string> _origins;
+    private readonly HashSet<string> _hosts;
+
+    public HttpSafetyPolicy(HttpSettings settings)
+    {
+        _apiKey = string.IsNullOrEmpty(settings.ApiKey) ? null : Encoding.UTF8.GetBytes(settings.ApiKey);
+        _origins = new HashSet<string>(settings.AllowedOrigins.Select(o => o.Trim().TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
+        _hosts = new HashSet<string>(settings.AllowedHosts.Select(h => h.Trim()), StringComparer.OrdinalIgnoreCase);
+        LoopbackOnly = settings.Urls.All(IsLoopbackUrl);
+    }
+
+    public bool LoopbackOnly { get; }
+    public bool RequiresToken => _apiKey is not null;
+
+    /// <summary>Why the server must not start with these settings, or null.</summary>
+    public static string? StartupProblem(HttpSettings settings)
+    {
+        var exposed = settings.Urls.Where(u => !IsLoopbackUrl(u)).ToList();
+        if (exposed.Count > 0 && string.IsNullOrEmpty(settings.ApiKey))
+            return $"refusing to listen on {string.Join(", ", exposed)} without an API key: anyone who can reach it could run generations and read images. " +
+                   "Set EASEL_API_KEY (clients send 'Authorization: Bearer <key>'), or bind to loopback (--urls http://127.0.0.1:8765).";
+        return null;
+    }
+
+    /// <summary>The Host header (name and optional port) is acceptable.</summary>
+    public bool HostAllowed(string? host)
+    {
+        if (string.IsNullOrEmpty(host)) return false; // HTTP/1.1 requires one; a missing Host is not a real client
+        var name = HostName(host);
+        if (IsLoopbackName(name) || _hosts.Contains(host) || _hosts.Contains(name)) return true;
+        return !LoopbackOnly && _hosts.Count == 0;
+    }
+
+    /// <summary>An Origin header (absent for non-browser clients) is a loopback origin or allowed explicitly.</summary>
+    public bool OriginAllowed(string? origin)
+    {
+        if (string.IsNullOrEmpty(origin)) return true;
+        var trimmed = origin.Trim().TrimEnd('/');
+        if (_origins.Contains("*") || _origins.Contains(trimmed)) return true;
+        return Uri.TryCreate(trimmed, UriKind.Absolute, out var uri)
+               && uri.Scheme is "http" or "https"
+               && IsLoopbackName(uri.Host);
+    }
+
+    /// <summary>The Authorization header carries the configured bearer token (always true when none is configured).</summary>
+    public bool Authorized(string? authorization)
+    {
+        if (_apiKey is null) return true;
+        const string prefix = "Bearer ";
+        if (authorization is null || !authorization.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return false;
+        var presented = Encoding.UTF8.GetBytes(authorization[prefix.Length..].Trim());
+        return CryptographicOperations.FixedTimeEquals(presented, _apiKey);
+    }
+
+    /// <summary>A listen URL that only loopback clients can reach (localhost, 127.0.0.0/8, ::1).</summary>
+    public static bool IsLoopbackUrl(string url)
+    {
+        int start = url.IndexOf("://", StringComparison.Ordinal);
+        var rest = start >= 0 ? url[(start + 3)..] : url;
+        int slash = rest.IndexOf('/');
+        if (slash >= 0) rest = rest[..slash];
+        return IsLoopbackName(HostName(rest));
+    }
+
+    private static string HostName(string hostAndPort)
+    {
+        if (hostAndPort.StartsWith('['))
+        {
+            int close = hostAndPort.IndexOf(']');
+            return close > 0 ? hostAndPort[1..close] : hostAndPort;
+        }
+        int colon = hostAndPort.LastIndexOf(':');
+        return colon >= 0 && hostAndPort.IndexOf(':') == colon ? hostAndPort[..colon] : hostAndPort;
+    }
+
+    private static bool IsLoopbackName(string name)
+    {
+        name = name.Trim('[', ']');
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip);
+    }
+}

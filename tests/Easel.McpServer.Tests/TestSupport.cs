@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Easel.Engine;
+using Easel.McpServer.Mcp;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Easel.McpServer.Tests;
+
+/// <summary>Locates the repository (the folder holding Agents.sln) from the test output folder.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+    public static string FixtureModels => Path.Combine(Root, "tests", "fixtures", "models");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Agents.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("Agents.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>
+/// The model every test runs. One setting: switch to the bundled model with
+/// <c>ModelsPath = Path.Combine(RepoPaths.Root, "models"), Model = "easel-shapes"</c>.
+/// </summary>
+internal static class TestModel
+{
+    public static string ModelsPath => RepoPaths.FixtureModels;
+    public const string Name = "sd15-optimum";
+    public const int Side = 64;
+
+    public static EaselOptions Options(string outputDirectory) => new()
+    {
+        ModelsPath = ModelsPath,
+        DefaultModel = Name,
+        OutputDirectory = outputDirectory,
+        ExecutionProvider = "cpu",
+    };
+}
+
+/// <summary>
+/// A run long enough to be cancelled mid-way: 16 images × 500 steps at 512×512 (about 3 ms a step with the fixture
+/// model here, so ~25 s if nothing stopped it). 500, not the schema's 1000: with "leading" spacing and
+/// steps_offset 1 the engine refuses more than 500 steps (timestep 1000 is out of range).
+/// </summary>
+internal static class LongRun
+{
+    public const int Steps = 500;
+
+    public static Dictionary<string, object?> Arguments(string prompt, string? operation = null)
+    {
+        var args = new Dictionary<string, object?>
+        {
+            ["prompt"] = prompt,
+            ["steps"] = Steps,
+            ["scheduler"] = "euler",
+            ["width"] = 512,
+            ["height"] = 512,
+            ["count"] = 16,
+        };
+        if (operation is not null) args["operation"] = operation;
+        return args;
+    }
+}
+
+/// <summary>A temporary folder, deleted afterwards.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir() => Directory.CreateDirectory(Path);
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "easel-mcp-test-" + Guid.NewGuid().ToString("N"));
+    public string[] Pngs => Directory.Exists(Path) ? Directory.GetFiles(Path, "*.png") : [];
+    public void Dispose()
+    {
+        try { if (Directory.Exists(Path)) Directory.Delete(Path, true); }
+        catch (IOException) { /* a server process may still hold a file on some systems */ }
+    }
+}
+
+/// <summary>An Easel MCP server and a client connected to it through in-memory pipes.</summary>
+internal sealed class InProcessServer : IAsyncDisposable
+{
+    private readonly IHost _host;
+    public TempDir Output { get; }
+    public McpClient Client { get; }
+    public EaselEngine Engine => _host.Services.GetRequiredService<EaselEngine>();
+
+    private InProcessServer(IHost host, TempDir output, McpClient client)
+    {
+        _host = host;
+        Output = output;
+        Client = client;
+    }
+
+    public static async Task<InProcessServer> StartAsync(Action<EaselOptions>? configure = null)
+    {
+        var output = new TempDir();
+        Pipe clientToServer = new(), serverToClient = new();
+        var host = await StartHostAsync(output, clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream(), configure);
+        var client = await McpClient.CreateAsync(new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()));
+        return new InProcessServer(host, output, client);
+    }
+
+    /// <summary>A server host on the given streams (for tests that speak raw JSON-RPC).</summary>
+    public static async Task<IHost> StartHostAsync(TempDir output, Stream input, Stream outputStream, Action<EaselOptions>? configure = null)
+    {
+        var options = TestModel.Options(output.Path);
+        configure?.Invoke(options);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddEasel(options);
+        builder.Services.AddEaselMcpServer().WithStreamServerTransport(input, outputStream).WithEasel();
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    public Task<CallToolResult> CallAsync(string tool, object arguments, IProgress<ProgressNotificationValue>? progress = null, CancellationToken ct = default) =>
+        Client.CallToolAsync(tool, Args(arguments), progress, cancellationToken: ct).AsTask();
+
+    /// <summary>Anonymous object → argument dictionary (property names as written, e.g. negative_prompt).</summary>
+    public static Dictionary<string, object?> Args(object arguments) =>
+        arguments as Dictionary<string, object?> ??
+        arguments.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(arguments));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Client.DisposeAsync();
+        await _host.StopAsync();
+        _host.Dispose();
+        Output.Dispose();
+    }
+}
+
+/// <summary>Collects progress synchronously (Progress&lt;T&gt; would post to the thread pool and race the asserts).</summary>
+internal sealed class ProgressLog(Action<ProgressNotificationValue>? onReport = null) : IProgress<ProgressNotificationValue>
+{
+    public ConcurrentQueue<ProgressNotificationValue> Values { get; } = new();
+
+    public void Report(ProgressNotificationValue value)
+    {
+        Values.Enqueue(value);
+        onReport?.Invoke(value);
+    }
+}
+
+internal static class Results
+{
+    public static string Text(this CallToolResult result) =>
+        string.Join("\n", result.Content.OfType<TextContentBlock>().Select(t => t.Text));
+
+    public static JsonElement Structured(this CallToolResult result) =>
+        result.StructuredContent ?? throw new Xunit.Sdk.XunitException("no structuredContent: " + result.Text());
+
+    public static CallToolResult Ok(this CallToolResult result)
+    {
+        if (result.IsError is true) throw new Xunit.Sdk.XunitException("tool error: " + result.Text());
+        return result;
+    }
+
+    public static long WireSize(this CallToolResult result) =>
+        JsonSerializer.SerializeToUtf8Bytes(result, McpJsonUtilities.DefaultOptions).LongLength;
+
+    public static IReadOnlyList<string> ImageIds(this CallToolResult result) =>
+        result.Structured().GetProperty("images").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList();
+}
+
+internal static class TestImages
+{
+    /// <summary>A PNG with a smooth gradient (a plausible photo stand-in).</summary>
+    public static byte[] Gradient(int width, int height)
+    {
+        using var image = new Image<Rgb24>(width, height);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                image[x, y] = new Rgb24((byte)(x * 255 / Math.Max(1, width - 1)), (byte)(y * 255 / Math.Max(1, height - 1)), 128);
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>A PNG of random pixels: incompressible, so a large one is many megabytes.</summary>
+    public static byte[] Noise(int width, int height, int seed = 1)
+    {
+        var random = new Random(seed);
+        using var image = new Image<Rgb24>(width, height);
+        var bytes = new byte[3];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                random.NextBytes(bytes);
+                image[x, y] = new Rgb24(bytes[0], bytes[1], bytes[2]);
+            }
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>Decodes image bytes; throws when they are not an image.</summary>
+    public static (int Width, int Height) Decode(ReadOnlySpan<byte> bytes)
+    {
+        using var image = Image.Load<Rgb24>(bytes);
+        return (image.Width, image.Height);
+    }
+}
