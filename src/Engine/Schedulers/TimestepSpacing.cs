@@ -29,8 +29,10 @@ internal static class TimestepSpacing
                 // Integer stride from 0, shifted by steps_offset (SD: 1, 21, 41, ... 981 for 50 steps).
                 int stride = trainSteps / count;
                 ascending = new double[count];
+                // Above trainSteps/2 steps the stride is 1 and the offset would push the last value to trainSteps:
+                // clamp to the schedule (diffusers indexes past its end there).
                 for (int i = 0; i < count; i++)
-                    ascending[i] = (double)i * stride + stepsOffset;
+                    ascending[i] = stride == 1 ? Math.Min(i + stepsOffset, trainSteps - 1) : (double)i * stride + stepsOffset;
                 break;
             case Trailing:
                 // round(arange(N, 0, -N/n)) - 1: always includes t = N-1. Exactly n values: numpy's float arange
