@@ -99,7 +99,7 @@ public sealed class EaselEngine : IDisposable
     public async Task<GenerationResult> EditAsync(EditOperation operation, EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var model = Models.Get(request.Generation.Model);
-        var setup = EditSetup.Create(operation, request, Store, Options.MaxImagePixels, model.Capabilities);
+        var setup = EditSetup.Create(operation, request, Store, Options, model.Capabilities);
         try
         {
             var generation = request.Generation with

@@ -24,6 +24,12 @@ public sealed class EaselOptions
     /// <summary>Largest source image accepted for editing, in pixels (checked before decoding).</summary>
     public long MaxImagePixels { get; set; } = 4_000_000;
 
+    /// <summary>
+    /// Folders local image paths may be read from (besides the output folder). Null: any path the process can read,
+    /// right for a local CLI or stdio server; a network-facing server sets a list (empty = only earlier results).
+    /// </summary>
+    public string[]? InputFolders { get; set; }
+
     /// <summary>Applies EASEL_MODELS-style environment variables over the current values.</summary>
     public EaselOptions WithEnvironment()
     {

@@ -61,4 +61,16 @@ public sealed class ServeSettingsTests : IDisposable
         Assert.True(Path.IsPathRooted(settings.Engine.OutputDirectory));
         Assert.Null(settings.Http.ApiKey);
     }
+
+    [Fact]
+    public void Http_servers_read_local_files_only_from_configured_folders()
+    {
+        var stdio = ServeSettings.Load(new Dictionary<string, string?>(), new Hashtable(), _dir.Path);
+        Assert.Null(stdio.Engine.InputFolders); // the user's own client: any path
+        var http = ServeSettings.Load(new Dictionary<string, string?>(), new Hashtable(), _dir.Path, useHttp: true);
+        Assert.NotNull(http.Engine.InputFolders);
+        Assert.Empty(http.Engine.InputFolders!); // only the output folder and earlier results
+        var configured = ServeSettings.Load(new Dictionary<string, string?> { ["Easel:InputFolders:0"] = "/srv/images" }, new Hashtable(), _dir.Path, useHttp: true);
+        Assert.Equal(["/srv/images"], configured.Engine.InputFolders!);
+    }
 }

@@ -8,8 +8,10 @@ public static class ImageReference
 {
     public const long MaxFileBytes = 64L * 1024 * 1024;
 
-    public static byte[] Resolve(string reference, ImageStore store, string field = "image")
+    /// <param name="allowedFolders">When set, local files must lie under one of these folders or the store's.</param>
+    public static byte[] Resolve(string reference, ImageStore store, string field = "image", IReadOnlyList<string>? allowedFolders = null)
     {
+        var policy = allowedFolders is null ? null : allowedFolders.Append(store.Directory).Select(Path.GetFullPath).ToList();
         if (string.IsNullOrWhiteSpace(reference))
             throw new EaselValidationException(field, "is empty; give a file path, file:// URI, data URI, base64 or easel://images/{id}.");
         var r = reference.Trim();
@@ -23,7 +25,7 @@ public static class ImageReference
         {
             if (!Uri.TryCreate(r, UriKind.Absolute, out var uri) || !uri.IsFile)
                 throw new EaselValidationException(field, $"'{Shorten(r)}' is not a valid file:// URI.");
-            return ReadFile(uri.LocalPath, field);
+            return ReadFile(uri.LocalPath, field, policy);
         }
         if (r.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
@@ -32,7 +34,7 @@ public static class ImageReference
                 throw new EaselValidationException(field, "data URI must be base64 encoded (data:image/png;base64,...).");
             return FromBase64(r[(comma + 1)..], field);
         }
-        if (File.Exists(r)) return ReadFile(r, field);
+        if (File.Exists(r)) return ReadFile(r, field, policy);
         if (store.Find(r) is { } stored) return ReadFile(stored.Path, field);
         if (LooksLikeBase64(r)) return FromBase64(r, field);
         if (Path.IsPathRooted(r) || r.Contains('/') || r.Contains('\\'))
@@ -40,8 +42,15 @@ public static class ImageReference
         throw new EaselValidationException(field, $"'{Shorten(r)}' is not a readable file path, file:// URI, data URI, base64 image or easel://images/{{id}}.");
     }
 
-    private static byte[] ReadFile(string path, string field)
+    private static byte[] ReadFile(string path, string field, IReadOnlyList<string>? allowedFolders = null)
     {
+        if (allowedFolders is not null)
+        {
+            var full = Path.GetFullPath(path);
+            if (!allowedFolders.Any(folder => full.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+                throw new EaselValidationException(field,
+                    $"this server reads local files only from {string.Join(", ", allowedFolders)} (setting Easel:InputFolders); send the image as a data URI or base64, or use an easel://images/{{id}} result.");
+        }
         try
         {
             var info = new FileInfo(path);

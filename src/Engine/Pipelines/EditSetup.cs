@@ -57,25 +57,29 @@ internal sealed class EditSetup : IDisposable
         _ => 0.85,
     };
 
-    public static EditSetup Create(EditOperation op, EditRequest request, ImageStore store, long maxPixels, ModelCapabilities caps)
+    public static EditSetup Create(EditOperation op, EditRequest request, ImageStore store, EaselOptions options, ModelCapabilities caps)
     {
+        long maxPixels = options.MaxImagePixels;
+        var allowed = options.InputFolders;
         double strength = request.Strength ?? DefaultStrength(op);
         if (!double.IsFinite(strength) || strength < 0 || strength > 1)
             throw new EaselValidationException("strength", $"{strength} is outside the allowed range 0–1.");
         CheckPixels("mask_grow", request.MaskGrow);
         if (request.MaskFeather != -1) CheckPixels("mask_feather", request.MaskFeather);
 
-        var bytes = Load(request.Image, store, "image");
+        var bytes = Load(request.Image, store, "image", allowed);
         using var loaded = ImageLoader.Decode(bytes, maxPixels, "image");
         if (loaded.Format is "PNG" && op == EditOperation.Variations)
         {
-            try { return CreateLoaded(op, request, store, maxPixels, caps, strength, loaded, PngCodec.ReadMetadata(bytes)?.Prompt); }
+            string? embedded = null;
+            try { embedded = PngCodec.ReadMetadata(bytes)?.Prompt; }
             catch (Exception ex) when (ex is not EaselException) { /* unreadable metadata: no embedded prompt */ }
+            return CreateLoaded(op, request, store, maxPixels, allowed, caps, strength, loaded, embedded);
         }
-        return CreateLoaded(op, request, store, maxPixels, caps, strength, loaded, null);
+        return CreateLoaded(op, request, store, maxPixels, allowed, caps, strength, loaded, null);
     }
 
-    private static EditSetup CreateLoaded(EditOperation op, EditRequest request, ImageStore store, long maxPixels, ModelCapabilities caps,
+    private static EditSetup CreateLoaded(EditOperation op, EditRequest request, ImageStore store, long maxPixels, IReadOnlyList<string>? allowed, ModelCapabilities caps,
         double strength, LoadedImage loaded, string? embeddedPrompt)
     {
         if (op == EditOperation.Outpaint)
@@ -93,7 +97,7 @@ internal sealed class EditSetup : IDisposable
         Mask mask;
         if (request.Mask is { } maskInput)
         {
-            var maskBytes = Load(maskInput, store, "mask");
+            var maskBytes = Load(maskInput, store, "mask", allowed);
             using var maskImage = ImageLoader.Decode(maskBytes, maxPixels, "mask");
             setup.SourceHashes.Add(maskImage.Sha256);
             mask = maskImage.Alpha is { } alpha
@@ -255,8 +259,8 @@ internal sealed class EditSetup : IDisposable
         Extra = Details.Count > 0 ? new Dictionary<string, string>(Details) : null,
     };
 
-    private static byte[] Load(ImageInput input, ImageStore store, string field) =>
-        input.Bytes ?? ImageReference.Resolve(input.Reference ?? "", store, field);
+    private static byte[] Load(ImageInput input, ImageStore store, string field, IReadOnlyList<string>? allowed) =>
+        input.Bytes ?? ImageReference.Resolve(input.Reference ?? "", store, field, allowed);
 
     private static void CheckPixels(string field, int value)
     {

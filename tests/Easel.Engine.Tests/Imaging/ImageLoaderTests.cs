@@ -96,6 +96,25 @@ public class ImageLoaderTests
     }
 
     [Fact]
+    public void NetworkServersCanLimitLocalReadsToAllowedFolders()
+    {
+        using var dir = new TempDir();
+        var store = new ImageStore(Path.Combine(dir.Path, "out"));
+        var bytes = File.ReadAllBytes(Fixture("transparent.png"));
+        var stored = store.Save(bytes, 1);
+        var outside = Fixture("transparent.png");
+
+        var ex = Assert.Throws<EaselValidationException>(() => ImageReference.Resolve(outside, store, "image", []));
+        Assert.Contains("Easel:InputFolders", ex.Message);
+        Assert.Throws<EaselValidationException>(() => ImageReference.Resolve(new Uri(outside).AbsoluteUri, store, "image", []));
+        Assert.Throws<EaselValidationException>(() => ImageReference.Resolve(Path.Combine(store.Directory, "..", "..", "etc", "x.png"), store, "image", []));
+        Assert.Equal(bytes, ImageReference.Resolve(stored.Path, store, "image", []));      // the output folder is always allowed
+        Assert.Equal(bytes, ImageReference.Resolve(stored.ResourceUri, store, "image", []));
+        Assert.Equal(bytes, ImageReference.Resolve(outside, store, "image", [Path.GetDirectoryName(outside)!]));
+        Assert.Equal(bytes, ImageReference.Resolve(Convert.ToBase64String(bytes), store, "image", []));
+    }
+
+    [Fact]
     public void TheStoreNeverOverwritesAndWritesWholeFilesOnly()
     {
         using var dir = new TempDir();

@@ -73,6 +73,9 @@ public sealed class ServeSettings
         configuration.GetSection("Easel").Bind(engine);
         if (string.IsNullOrWhiteSpace(configuration["Easel:OutputDirectory"]))
             engine.OutputDirectory = DefaultOutputDirectory();
+        // Over HTTP the caller may be another machine: local paths are limited to the output folder unless
+        // Easel:InputFolders names more. stdio servers run as the user's own client and read any path.
+        if (useHttp && engine.InputFolders is null) engine.InputFolders = [];
         var http = new HttpSettings();
         configuration.GetSection("Easel:Http").Bind(http);
         if (string.IsNullOrWhiteSpace(http.ApiKey)) http.ApiKey = null;
