@@ -8,8 +8,8 @@ CONFIG = {
     "threads": 2,
     "bank": {"scenes": 40000, "two_object_fraction": 0.25, "captions_per_scene": 4},
     "vae": {
-        "channels": [16, 32, 64, 128], "batch": 32, "steps": 6000, "budget_s": 16 * 60,
-        "lr": 1e-3, "warmup": 200, "clip": 1.0,
+        "channels": [16, 32, 64, 128], "batch": 16, "steps": 9000, "budget_s": 18 * 60,
+        "lr": 1.5e-3, "warmup": 200, "clip": 1.0,
         "object_weight": 6.0,   # extra loss weight on (dilated) object pixels: small objects are what the judge reads
         "edge_weight": 0.5,     # L1 on image gradients keeps edges sharp
         "latent_noise": 0.1,    # decoder sees latents + 10% relative noise: robust to imperfect diffusion samples
@@ -19,7 +19,7 @@ CONFIG = {
     "diffusion": {
         "text_dim": 128, "text_layers": 2, "text_heads": 4,
         "c0": 96, "c1": 160, "emb_dim": 256, "heads": 4,
-        "batch": 64, "steps": 6000, "budget_s": 55 * 60,
+        "batch": 64, "steps": 6000, "budget_s": 52 * 60,
         "lr": 6e-4, "warmup": 300, "clip": 1.0, "weight_decay": 0.01,
         "ema": 0.998, "uncond_fraction": 0.1, "min_snr_gamma": 5.0,
         "eval_every_s": 10 * 60, "eval_prompts": 36,

@@ -178,13 +178,14 @@ class UNet(nn.Module):
     drives FiLM in every ResBlock: a cheap global path for colour and shape that trains much faster on CPU.
     """
 
-    def __init__(self, ctx_dim, c0=96, c1=192, emb_dim=256, heads=4, latent=4):
+    def __init__(self, ctx_dim, c0=96, c1=192, emb_dim=256, heads=4, latent=4, coord_freqs=(1, 2, 4)):
         super().__init__()
         self.emb_dim = emb_dim
+        self.coord_freqs = coord_freqs
         self.time_mlp = nn.Sequential(nn.Linear(emb_dim, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
         self.pool_query = nn.Parameter(torch.randn(ctx_dim) * ctx_dim ** -0.5)
         self.text_mlp = nn.Sequential(nn.Linear(ctx_dim, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
-        self.conv_in = nn.Conv2d(latent, c0, 3, padding=1)
+        self.conv_in = nn.Conv2d(latent + 4 * len(coord_freqs), c0, 3, padding=1)
         self.down0 = ResBlock(c0, c0, emb_dim)
         self.attn_d0 = SpatialTransformer(c0, ctx_dim, heads)
         self.downsample = nn.Conv2d(c0, c0, 3, stride=2, padding=1)
@@ -204,7 +205,7 @@ class UNet(nn.Module):
         pooled = (weights[:, :, None] * ctx).sum(1)
         emb = self.time_mlp(timestep_embedding(timestep, self.emb_dim)) + self.text_mlp(pooled)
 
-        x0 = self.conv_in(sample)
+        x0 = self.conv_in(torch.cat([sample, self.coordinates(sample)], dim=1))
         h0 = self.attn_d0(self.down0(x0, emb), ctx)
         h = self.down1(self.downsample(h0), emb)
         h = self.mid(self.attn_mid(h, ctx), emb)
@@ -213,6 +214,20 @@ class UNet(nn.Module):
         h = self.attn_u0(self.up0(torch.cat([h, h0], 1), emb), ctx)
         h = self.up0b(torch.cat([h, x0], 1), emb)
         return self.out(h)
+
+
+    def coordinates(self, sample):
+        """Fourier features of normalised pixel-centre coordinates: without them convolutions and attention are
+        (nearly) translation-equivariant and the model cannot tell "top left" from "bottom right".
+        Built with cumsum over ones so the exported graph stays dynamic in height and width."""
+        ones = torch.ones_like(sample[:, :1])
+        x = (torch.cumsum(ones, dim=3) - 0.5) / ones.sum(dim=3, keepdim=True)
+        y = (torch.cumsum(ones, dim=2) - 0.5) / ones.sum(dim=2, keepdim=True)
+        feats = []
+        for f in self.coord_freqs:
+            for c in (x, y):
+                feats += [torch.sin(math.pi * f * c), torch.cos(math.pi * f * c)]
+        return torch.cat(feats, dim=1)
 
 
 def count_params(m):

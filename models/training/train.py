@@ -96,20 +96,23 @@ class Run:
         opt = torch.optim.AdamW(params, lr=cfg["lr"], weight_decay=cfg.get("weight_decay", 0.0))
         ema = [self.ema_copy(m) for m in ema_modules] if ema_modules else []
         ckpt = self.path(f"{name}.pt")
-        step, elapsed, last_eval = 0, 0.0, 0.0
+        step, elapsed, last_eval, rewarm_from = 0, 0.0, 0.0, None
         if os.path.exists(ckpt):
             s = torch.load(ckpt)
             for m, sd in zip(modules, s["modules"]):
                 m.load_state_dict(sd)
             for m, sd in zip(ema, s["ema"]):
                 m.load_state_dict(sd)
-            opt.load_state_dict(s["opt"])
+            if s["opt"] is not None:
+                opt.load_state_dict(s["opt"])
             step, elapsed, last_eval = s["step"], s["elapsed"], s.get("last_eval", 0.0)
+            rewarm_from = s.get("rewarm_from")
             self.log(stage=name, event="resumed", step=step, elapsed_s=round(elapsed, 1))
 
         def save():
             torch.save({"modules": [m.state_dict() for m in modules], "ema": [m.state_dict() for m in ema],
-                        "opt": opt.state_dict(), "step": step, "elapsed": elapsed, "last_eval": last_eval}, ckpt + ".tmp")
+                        "opt": opt.state_dict(), "step": step, "elapsed": elapsed, "last_eval": last_eval,
+                        "rewarm_from": rewarm_from}, ckpt + ".tmp")
             os.replace(ckpt + ".tmp", ckpt)
 
         start = time.time() - elapsed
@@ -118,7 +121,10 @@ class Run:
             m.train()
         while step < cfg["steps"] and elapsed < cfg["budget_s"]:
             progress = max(step / cfg["steps"], elapsed / cfg["budget_s"])
-            lr = cfg["lr"] * min(1.0, (step + 1) / cfg["warmup"]) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
+            warm = min(1.0, (step + 1) / cfg["warmup"])
+            if rewarm_from is not None:  # fresh optimizer moments after a warm start: ramp up again briefly
+                warm = min(warm, (step - rewarm_from + 1) / 100)
+            lr = cfg["lr"] * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
             for group in opt.param_groups:
                 group["lr"] = lr
             loss, parts = step_fn(step)
