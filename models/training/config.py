@@ -1,6 +1,9 @@
 """Run configuration: every stage has a step count AND a wall-clock budget; a stage stops at whichever comes first.
 
-Planned for ~80 minutes of wall time on 2 shared CPU cores (torch.set_num_threads(2)).
+About 96 minutes of wall time on 2 shared CPU cores (torch.set_num_threads(2)): the plan was ~80 minutes with a
+52-minute diffusion budget; the first run raised it to 75 minutes after mid-run fixes (coordinate channels, high-noise
+weighting) left less time for position to be learned. With those fixes in place from step 0, 52 minutes may well be
+enough, but that has not been measured.
 """
 
 CONFIG = {
@@ -19,9 +22,10 @@ CONFIG = {
     "diffusion": {
         "text_dim": 128, "text_layers": 2, "text_heads": 4,
         "c0": 96, "c1": 160, "emb_dim": 256, "heads": 4,
-        "batch": 64, "steps": 6000, "budget_s": 52 * 60,
+        "batch": 64, "steps": 6000, "budget_s": 75 * 60,
         "lr": 6e-4, "warmup": 300, "clip": 1.0, "weight_decay": 0.01,
         "ema": 0.998, "uncond_fraction": 0.1, "min_snr_gamma": 5.0,
+        "high_noise_fraction": 0.7, "high_noise_weight_max": 10.0,
         "eval_every_s": 10 * 60, "eval_prompts": 36,
     },
     "eval": {"prompts": 120, "steps": 20, "guidance": 7.5},

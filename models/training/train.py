@@ -275,14 +275,18 @@ class Run:
             z0 = lat[idx]
             gen = torch.Generator().manual_seed(int(rng.integers(1 << 62)))
             noise = torch.randn(z0.shape, generator=gen)
-            t = torch.from_numpy(rng.integers(0, 1000, size=c["batch"]))
+            # Part of the batch from the noisier half of the schedule: where the caption alone must decide the layout.
+            high = rng.random(c["batch"]) < c["high_noise_fraction"]
+            t = torch.from_numpy(np.where(high, rng.integers(500, 1000, size=c["batch"]), rng.integers(0, 1000, size=c["batch"])))
             a = ac[t][:, None, None, None]
             zt = a.sqrt() * z0 + (1 - a).sqrt() * noise
             ctx, _ = te(ids)
             pred = unet(zt, t, ctx)
-            # Min-SNR-gamma weighting (epsilon form): spend less effort on nearly-clean timesteps.
+            # Min-SNR-gamma weighting (epsilon form) spends less effort on nearly-clean timesteps. At high noise the
+            # epsilon loss barely feels errors in the predicted image (x0 error is scaled by SNR), so position words,
+            # which only matter there, gave no gradient: weight those steps up by 1/SNR (capped).
             snr = ac[t] / (1 - ac[t])
-            w = torch.clamp(snr, max=c["min_snr_gamma"]) / snr
+            w = torch.clamp(snr, max=c["min_snr_gamma"]) / snr * torch.clamp(1 / snr, min=1.0, max=c["high_noise_weight_max"])
             per = ((pred - noise) ** 2).mean(dim=(1, 2, 3))
             loss = (w * per).mean()
             return loss, [per.mean().item()]
