@@ -162,7 +162,9 @@ def write_configs(run, te, unet, scaling):
         "_class_name": "OnnxStableDiffusionPipeline", "_diffusers_version": DIFFUSERS_VERSION,
         "feature_extractor": [None, None], "requires_safety_checker": False, "safety_checker": [None, None],
         "scheduler": ["diffusers", "DDIMScheduler"], "text_encoder": onnx_model, "tokenizer": ["transformers", "CLIPTokenizer"],
-        "unet": onnx_model, "vae_decoder": onnx_model, "vae_encoder": onnx_model})
+        "unet": onnx_model, "vae_decoder": onnx_model, "vae_encoder": onnx_model,
+        # Easel reads these as the model's defaults (diffusers ignores unknown keys): the settings evaluated here.
+        "easel": {"steps": run.cfg["eval"]["steps"], "guidance": run.cfg["eval"]["guidance"], "scheduler": "ddim"}})
     write_json(os.path.join(out, "scheduler", "scheduler_config.json"), {
         "_class_name": "DDIMScheduler", "_diffusers_version": DIFFUSERS_VERSION, "beta_end": 0.012,
         "beta_schedule": "scaled_linear", "beta_start": 0.00085, "clip_sample": False, "clip_sample_range": 1.0,
