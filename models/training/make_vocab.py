@@ -10,21 +10,12 @@ Usage: make_vocab.py FULL_CLIP_DIR OUT_TOKENIZER_DIR [--pad-token TOKEN]
 """
 import json, os, re, sys, argparse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clip_tokenizer import bytes_to_unicode  # noqa: E402  (one byte table for the trainer and this tool)
+
 EXTRA_WORDS = """a an the of on in at and with photo picture image drawing painting shape shapes background
 colour color colored coloured object objects one two big small left right top bottom centre center middle
 corner side upper lower near against""".split()
-
-
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, [chr(c) for c in cs]))
 
 
 def bpe(word, ranks):
