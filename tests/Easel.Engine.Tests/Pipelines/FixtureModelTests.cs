@@ -11,7 +11,7 @@ public class FixtureModelTests
 {
     public static TheoryData<string> Fixtures => new()
     {
-        "sd15-legacy", "sd15-optimum", "sd15-optimum124", "sd15-olive-fp16", "sd2-v", "sdxl", "sd15-inpaint", "lcm",
+        "sd15-legacy", "sd15-optimum", "sd15-optimum124", "sd15-olive-fp16", "sd2-v", "sdxl", "sdxl-refiner", "sd15-inpaint", "lcm",
     };
 
     internal static EaselEngine Engine(TempDir output, int workers = 1) => new(new EaselOptions
@@ -68,6 +68,10 @@ public class FixtureModelTests
         Assert.Equal(ModelFamily.SDXL, Caps("sdxl").Family);
         Assert.Equal(0.13025f, Caps("sdxl").VaeScalingFactor);
         Assert.True(Caps("sdxl").ForceZerosForEmptyPrompt);
+        Assert.False(Caps("sdxl").IsRefiner);
+        Assert.True(Caps("sdxl-refiner").IsRefiner);          // time_ids [B,5], second text encoder only
+        Assert.Equal(ModelFamily.SDXL, Caps("sdxl-refiner").Family);
+        Assert.False(Caps("sdxl-refiner").ForceZerosForEmptyPrompt);
         Assert.Equal(9, Caps("sd15-inpaint").UnetInputChannels);
         Assert.True(Caps("sd15-inpaint").IsInpaintModel);
         Assert.True(Caps("lcm").IsLcm);
