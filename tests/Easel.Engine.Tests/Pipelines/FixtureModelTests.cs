@@ -11,7 +11,7 @@ public class FixtureModelTests
 {
     public static TheoryData<string> Fixtures => new()
     {
-        "sd15-legacy", "sd15-optimum", "sd15-optimum124", "sd15-olive-fp16", "sd2-v", "sdxl", "sdxl-refiner", "sd15-inpaint", "lcm",
+        "sd15-legacy", "sd15-optimum", "sd15-optimum124", "sd15-olive-fp16", "sd2-v", "sdxl", "sdxl-refiner", "sd15-inpaint", "lcm", "sd15-bf16",
     };
 
     internal static EaselEngine Engine(TempDir output, int workers = 1) => new(new EaselOptions
@@ -78,6 +78,7 @@ public class FixtureModelTests
         Assert.Equal(256, Caps("lcm").TimestepCondDim);
         Assert.Equal("lcm", Caps("lcm").DefaultScheduler);
         Assert.Equal("float16", Caps("sd15-olive-fp16").UnetDtype);
+        Assert.Equal("bfloat16", Caps("sd15-bf16").UnetDtype);
         Assert.False(Caps("sd15-optimum").IsLcm);
         Assert.Equal(4, Caps("sd15-optimum").LatentChannels);
     }
