@@ -11,7 +11,7 @@ public class FixtureModelTests
 {
     public static TheoryData<string> Fixtures => new()
     {
-        "sd15-legacy", "sd15-optimum", "sd15-optimum124", "sd15-olive-fp16", "sd2-v", "sdxl", "sdxl-refiner", "sd15-inpaint", "lcm", "sd15-bf16",
+        "sd15-legacy", "sd15-optimum", "sd15-optimum124", "sd15-olive-fp16", "sd2-v", "sdxl", "sdxl-refiner", "sd15-inpaint", "lcm", "sd15-bf16", "sd-turbo",
     };
 
     internal static EaselEngine Engine(TempDir output, int workers = 1) => new(new EaselOptions
@@ -80,6 +80,11 @@ public class FixtureModelTests
         Assert.Equal("float16", Caps("sd15-olive-fp16").UnetDtype);
         Assert.Equal("bfloat16", Caps("sd15-bf16").UnetDtype);
         Assert.False(Caps("sd15-optimum").IsLcm);
+        var turbo = Caps("sd-turbo");                          // Euler with trailing spacing: one step, no CFG
+        Assert.True(turbo.IsTurbo);
+        Assert.Equal((1, 0.0), (turbo.DefaultSteps, turbo.DefaultGuidance));
+        Assert.False(turbo.UsesNegativePrompt);
+        Assert.False(Caps("sd15-optimum").IsTurbo);
         Assert.Equal(4, Caps("sd15-optimum").LatentChannels);
     }
 
@@ -123,6 +128,19 @@ public class FixtureModelTests
             new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 20, Seed = 1 }, cancelling, cts.Token));
         Assert.Equal([1, 2], seen);
         Assert.Equal(before, output.Files.Length);
+    }
+
+    [Fact]
+    public async Task TurboModelsRunOneUnguidedStepByDefaultAndSayTheNegativePromptIsIgnored()
+    {
+        using var output = new TempDir();
+        using var engine = Engine(output);
+        var steps = new List<int>();
+        var result = await engine.GenerateAsync(new GenerateRequest { Prompt = "a cat", NegativePrompt = "blurry", Model = "sd-turbo", Width = 64, Height = 64, Seed = 2 },
+            new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); }));
+        Assert.Equal([1], steps);
+        Assert.Equal(0.0, result.Images[0].Metadata.Guidance);
+        Assert.Contains(result.Warnings, w => w.StartsWith("negative_prompt: ignored"));
     }
 
     [Fact]
