@@ -25,6 +25,13 @@ public sealed class EaselEngine : IDisposable
     private readonly SemaphoreSlim _workers;
     private int _waiting;
 
+    // Runs in flight: Dispose cancels them and waits for them to leave ONNX Runtime before freeing its sessions
+    // (freeing a session mid-run is a native use-after-free that kills the whole process).
+    private readonly CancellationTokenSource _disposal = new();
+    private readonly object _runGate = new();
+    private int _running;
+    private bool _disposed;
+
     public EaselEngine(EaselOptions options, ILoggerFactory? loggerFactory = null)
     {
         Options = options;
@@ -37,6 +44,9 @@ public sealed class EaselEngine : IDisposable
 
     public EaselOptions Options { get; }
     public ModelRegistry Models { get; }
+
+    /// <summary>Test seam: sees each UNet call's inputs on the worker thread just before it runs (it may block).</summary>
+    internal Action<IReadOnlyDictionary<string, InputValue>, CancellationToken>? BeforeUnetCall { get; set; }
     public ImageStore Store { get; }
 
     public IReadOnlyList<ModelInfo> ListModels()
@@ -122,14 +132,30 @@ public sealed class EaselEngine : IDisposable
     /// <summary>Waits for a worker (bounded queue), runs the pipeline and saves every image.</summary>
     private async Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
-        await AcquireWorkerAsync(resolved, progress, cancellationToken).ConfigureAwait(false);
+        lock (_runGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _running++;
+        }
         try
         {
-            return await Task.Run(() => Execute(resolved, edit, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposal.Token);
+            await AcquireWorkerAsync(resolved, progress, run.Token).ConfigureAwait(false);
+            try
+            {
+                return await Task.Run(() => Execute(resolved, edit, progress, run.Token), run.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _workers.Release();
+            }
         }
         finally
         {
-            _workers.Release();
+            lock (_runGate)
+            {
+                if (--_running == 0) Monitor.PulseAll(_runGate);
+            }
         }
     }
 
@@ -156,7 +182,7 @@ public sealed class EaselEngine : IDisposable
         var timings = new RunTimings();
         var stepTimes = new List<TimeSpan>();
         var plan = edit?.Plan(request, timings, ct);
-        var output = DiffusionPipeline.Run(request, plan?.Start, p => progress?.Report(p), timings, stepTimes, ct);
+        var output = DiffusionPipeline.Run(request, plan?.Start, p => progress?.Report(p), timings, stepTimes, ct, BeforeUnetCall);
 
         // Encode every image before saving any, so a failure leaves no partial set behind.
         var encoded = new List<(byte[] Png, ImageMetadata Metadata)>();
@@ -190,11 +216,35 @@ public sealed class EaselEngine : IDisposable
         return result;
     }
 
+    /// <summary>Cancels the runs in flight, waits (up to a minute) for them to stop, then frees the sessions.</summary>
     public void Dispose()
     {
+        lock (_runGate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        _disposal.Cancel();
+        bool stopped;
+        lock (_runGate)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (_running > 0 && deadline.Elapsed < DisposeWait)
+                Monitor.Wait(_runGate, DisposeWait - deadline.Elapsed);
+            stopped = _running == 0;
+        }
+        if (!stopped)
+        {
+            // Leaking the sessions beats freeing memory a native run still uses.
+            _logger.LogWarning("Easel engine disposed with {Count} run(s) still inside ONNX Runtime; their sessions are left loaded.", _running);
+            return;
+        }
         Models.Dispose();
         _workers.Dispose();
+        _disposal.Dispose();
     }
+
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>The queue is full; the caller should retry later.</summary>

@@ -1,6 +1,7 @@
 using Easel.Engine;
 using Easel.Engine.Jobs;
 using Easel.Engine.Pipelines;
+using Easel.Testing;
 
 namespace Easel.McpServer.Tests;
 
@@ -20,16 +21,24 @@ public sealed class JobManagerTests : IDisposable
         _output.Dispose();
     }
 
-    private static GenerateRequest Request(int steps, int count = 1, int side = TestModel.Side) =>
-        new() { Prompt = "a job", Steps = steps, Count = count, Scheduler = "euler", Width = side, Height = side, Seed = 1 };
+    private static GenerateRequest Request(int steps, int count = 1) =>
+        new() { Prompt = "a job", Steps = steps, Count = count, Scheduler = "euler", Width = TestModel.Side, Height = TestModel.Side, Seed = 1 };
+
+    /// <summary>Waits for the job to finish; one still running after <see cref="Limits.Call"/> fails the test.</summary>
+    private static async Task<JobSnapshot> FinishedAsync(JobManager jobs, string id)
+    {
+        var snapshot = await jobs.WaitAsync(id, Limits.Call).Within($"job {id}");
+        Assert.NotNull(snapshot);
+        Assert.True(snapshot.IsFinished, $"job {id} still {snapshot.State} ({snapshot.Completed}/{snapshot.Total}) after {Limits.Call}");
+        return snapshot;
+    }
 
     [Fact]
     public async Task A_job_reports_progress_and_keeps_its_result()
     {
         var started = _jobs.Start("generate", (p, ct) => _engine.GenerateAsync(Request(4, count: 2), p, ct));
         Assert.False(started.IsFinished);
-        var done = await _jobs.WaitAsync(started.Id, TimeSpan.FromSeconds(30));
-        Assert.NotNull(done);
+        var done = await FinishedAsync(_jobs, started.Id);
         Assert.Equal(JobState.Succeeded, done.State);
         Assert.Equal(8, done.Total);
         Assert.Equal(8, done.Completed);
@@ -42,22 +51,19 @@ public sealed class JobManagerTests : IDisposable
     [Fact]
     public async Task Cancel_stops_within_one_step_and_saves_nothing()
     {
-        var reached = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         int maxSeen = 0;
-        var started = _jobs.Start("generate", (p, ct) => _engine.GenerateAsync(Request(LongRun.Steps, count: 4, side: 512), new Spy(p, step =>
-        {
-            maxSeen = Math.Max(maxSeen, step);
-            if (step == 3) reached.TrySetResult(step);
-        }), ct));
-        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        using var gate = new StepGate(_engine, holdAtCall: 4); // steps 1–3 done, step 4 held before its UNet call
+        var started = _jobs.Start("generate", (p, ct) => _engine.GenerateAsync(Request(20, count: 2), new Spy(p, step => maxSeen = Math.Max(maxSeen, step)), ct));
+        await gate.WaitUntilHeldAsync(Limits.Call);
         var cancelling = _jobs.Cancel(started.Id)!;
-        var atCancel = cancelling.Completed;
-        var done = await _jobs.WaitAsync(started.Id, TimeSpan.FromSeconds(30));
+        var done = await FinishedAsync(_jobs, started.Id);
 
-        Assert.Equal(JobState.Cancelled, done!.State);
+        Assert.Equal(JobState.Cancelled, done.State);
         Assert.Equal("cancelled", done.Error);
         Assert.Null(done.Result);
-        Assert.InRange(maxSeen - atCancel, 0, 1); // at most the step already under way when cancel came
+        Assert.Equal(3, cancelling.Completed);
+        Assert.Equal(3, maxSeen); // the held step never completed: the engine stopped there
+        Assert.Equal(4, gate.Calls); // and no later UNet call began
         Assert.Empty(_output.Pngs);
         Assert.Equal(JobState.Cancelled, _jobs.Cancel(started.Id)!.State); // idempotent
     }
@@ -81,8 +87,8 @@ public sealed class JobManagerTests : IDisposable
         });
         Assert.Equal(JobState.Queued, started.State);
         gate.SetResult();
-        var done = await _jobs.WaitAsync(started.Id, TimeSpan.FromSeconds(10));
-        Assert.Equal(JobState.Failed, done!.State);
+        var done = await FinishedAsync(_jobs, started.Id);
+        Assert.Equal(JobState.Failed, done.State);
         Assert.Equal("the model broke", done.Error);
     }
 
@@ -95,7 +101,7 @@ public sealed class JobManagerTests : IDisposable
         {
             var job = jobs.Start("generate", (p, ct) => _engine.GenerateAsync(Request(1), p, ct));
             ids.Add(job.Id);
-            await jobs.WaitAsync(job.Id, TimeSpan.FromSeconds(30));
+            await FinishedAsync(jobs, job.Id);
         }
         Assert.Null(jobs.Get(ids[0]));
         Assert.Null(jobs.Get(ids[1]));

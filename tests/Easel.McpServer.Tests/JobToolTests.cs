@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
 
@@ -14,15 +14,18 @@ public sealed class JobToolTests(ServerFixture fixture)
     [Fact]
     public async Task A_job_runs_to_completion_through_start_generation_and_get_job()
     {
-        var clock = Stopwatch.StartNew();
-        var started = (await Server.CallAsync("start_generation", new { prompt = "a kite", steps = 3, seed = 9, count = 2 })).Ok();
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
+        CallToolResult started;
+        using (var gate = Server.Hold(at: 1))
+        {
+            // start_generation answers while the run is held before its first step: it does not wait for the run.
+            started = (await Server.CallAsync("start_generation", new { prompt = "a kite", steps = 3, seed = 9, count = 2 })).Ok();
+            Assert.Contains(State(started), new[] { "queued", "running" });
+        }
         var id = started.Structured().GetProperty("job_id").GetString()!;
         Assert.StartsWith("job-", id);
-        Assert.Contains(State(started), new[] { "queued", "running", "succeeded" });
         Assert.Contains(id, started.Text());
 
-        var done = (await Server.CallAsync("get_job", new { job_id = id, wait_seconds = 30 })).Ok();
+        var done = await Server.FinishedJobAsync(id);
         var s = done.Structured();
         Assert.Equal("succeeded", s.GetProperty("state").GetString());
         Assert.Equal(s.GetProperty("total").GetInt32(), s.GetProperty("completed").GetInt32());
@@ -38,29 +41,29 @@ public sealed class JobToolTests(ServerFixture fixture)
     [Fact]
     public async Task Cancel_job_stops_a_running_job()
     {
-        var started = (await Server.CallAsync("start_generation", LongRun.Arguments("a long job"))).Ok();
-        var id = started.Structured().GetProperty("job_id").GetString()!;
-
-        // Wait until it is denoising, so the cancellation lands mid-run.
-        JsonElement job;
-        var clock = Stopwatch.StartNew();
-        do
+        using (var gate = Server.Hold())
         {
-            job = (await Server.CallAsync("get_job", new { job_id = id })).Ok().Structured();
-            await Task.Delay(10);
-        } while (job.GetProperty("completed").GetInt32() < 2 && clock.Elapsed < TimeSpan.FromSeconds(30));
-        Assert.Equal("running", job.GetProperty("state").GetString());
-        Assert.Equal(LongRun.Steps * 16, job.GetProperty("total").GetInt32());
+            var started = (await Server.CallAsync("start_generation", HeldRun.Arguments("a long job"))).Ok();
+            var id = started.Structured().GetProperty("job_id").GetString()!;
+            await gate.WaitUntilHeldAsync(Limits.Call); // it is denoising, so the cancellation lands mid-run
 
-        var cancelled = (await Server.CallAsync("cancel_job", new { job_id = id })).Ok();
-        var after = (await Server.CallAsync("get_job", new { job_id = id, wait_seconds = 10 })).Ok().Structured();
-        Assert.Equal("cancelled", after.GetProperty("state").GetString());
-        Assert.Equal("cancelled", State(cancelled));
-        Assert.True(after.GetProperty("completed").GetInt32() < LongRun.Steps * 16);
-        Assert.False(after.TryGetProperty("result", out _));
+            var job = (await Server.CallAsync("get_job", new { job_id = id })).Ok().Structured();
+            Assert.Equal("running", job.GetProperty("state").GetString());
+            Assert.Equal(HeldRun.HeldAt - 1, job.GetProperty("completed").GetInt32());
+            Assert.Equal(HeldRun.Total, job.GetProperty("total").GetInt32());
 
-        // Cancelling again is harmless (idempotent) and the worker serves the next request.
-        Assert.Equal("cancelled", State((await Server.CallAsync("cancel_job", new { job_id = id })).Ok()));
+            var cancelled = (await Server.CallAsync("cancel_job", new { job_id = id })).Ok();
+            Assert.Equal("cancelled", State(cancelled));
+            var after = (await Server.FinishedJobAsync(id)).Structured();
+            Assert.Equal("cancelled", after.GetProperty("state").GetString());
+            Assert.Equal(HeldRun.HeldAt - 1, after.GetProperty("completed").GetInt32()); // stopped at the held step
+            Assert.False(after.TryGetProperty("result", out _));
+            Assert.Equal(HeldRun.HeldAt, gate.Calls);
+
+            // Cancelling again is harmless (idempotent).
+            Assert.Equal("cancelled", State((await Server.CallAsync("cancel_job", new { job_id = id })).Ok()));
+        }
+        // And the worker serves the next request.
         (await Server.CallAsync("generate_image", new { prompt = "after the job", steps = 2 })).Ok();
     }
 
@@ -91,24 +94,21 @@ public sealed class BusyServerTests
     public async Task A_full_queue_answers_busy_at_once_instead_of_hanging()
     {
         await using var server = await InProcessServer.StartAsync(o => { o.MaxConcurrentGenerations = 1; o.QueueLength = 0; });
-        var job = (await server.CallAsync("start_generation", LongRun.Arguments("occupy the worker"))).Ok();
-        var id = job.Structured().GetProperty("job_id").GetString()!;
-        try
+        string id;
+        using (var gate = server.Hold(at: 1))
         {
-            var clock = Stopwatch.StartNew();
+            id = (await server.CallAsync("start_generation", HeldRun.Arguments("occupy the worker"))).Ok().Structured().GetProperty("job_id").GetString()!;
+            await gate.WaitUntilHeldAsync(Limits.Call);
+            // The worker stays held, so a call that waited for it instead of answering "busy" would time out here.
             var busy = await server.CallAsync("generate_image", new { prompt = "one more", steps = 2 });
             Assert.True(busy.IsError);
             Assert.Contains("busy", busy.Text());
             var busyJob = await server.CallAsync("start_generation", new { prompt = "and another", steps = 2 });
             Assert.True(busyJob.IsError);
             Assert.Contains("busy", busyJob.Text());
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
-        }
-        finally
-        {
             (await server.CallAsync("cancel_job", new { job_id = id })).Ok();
         }
-        var state = (await server.CallAsync("get_job", new { job_id = id, wait_seconds = 10 })).Ok().Structured();
+        var state = (await server.FinishedJobAsync(id)).Structured();
         Assert.Equal("cancelled", state.GetProperty("state").GetString());
         (await server.CallAsync("generate_image", new { prompt = "free again", steps = 2 })).Ok();
     }
@@ -117,17 +117,21 @@ public sealed class BusyServerTests
     public async Task A_waiting_call_reports_its_queue_position_then_its_steps()
     {
         await using var server = await InProcessServer.StartAsync(o => { o.MaxConcurrentGenerations = 1; o.QueueLength = 2; });
-        var id = (await server.CallAsync("start_generation", LongRun.Arguments("occupy the worker"))).Ok().Structured().GetProperty("job_id").GetString()!;
+        using var gate = server.Hold(at: 1);
+        var id = (await server.CallAsync("start_generation", HeldRun.Arguments("occupy the worker"))).Ok().Structured().GetProperty("job_id").GetString()!;
+        await gate.WaitUntilHeldAsync(Limits.Call);
 
         var token = "queued-" + Guid.NewGuid().ToString("N");
-        var seen = new System.Collections.Concurrent.ConcurrentQueue<ProgressNotificationParams>();
+        var seen = new ConcurrentQueue<ProgressNotificationParams>();
         var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allSteps = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var registration = server.Client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (n, _) =>
         {
             var p = n.Params.Deserialize<ProgressNotificationParams>(ModelContextProtocol.McpJsonUtilities.DefaultOptions)!;
             if (p.ProgressToken.ToString() != token) return ValueTask.CompletedTask;
             seen.Enqueue(p);
             if (p.Progress.Message?.StartsWith("queued") == true) queued.TrySetResult();
+            if (seen.Count >= 4) allSteps.TrySetResult();
             return ValueTask.CompletedTask;
         });
         var call = server.Client.CallToolAsync(new CallToolRequestParams
@@ -142,16 +146,15 @@ public sealed class BusyServerTests
             Meta = new System.Text.Json.Nodes.JsonObject { ["progressToken"] = token },
         }).AsTask();
 
-        await queued.Task.WaitAsync(TimeSpan.FromSeconds(30)); // it waits behind the job...
+        await queued.Task.Within("the queued notification"); // it waits behind the held job...
         Assert.False(call.IsCompleted);
         var first = seen.First(p => p.Progress.Message?.StartsWith("queued") == true);
         Assert.Equal("queued, position 1", first.Progress.Message);
         Assert.Equal(0f, first.Progress.Progress);
 
         (await server.CallAsync("cancel_job", new { job_id = id })).Ok(); // ...and runs once the worker is free
-        (await call.WaitAsync(TimeSpan.FromSeconds(30))).Ok();
-        var deadline = Stopwatch.StartNew();
-        while (seen.Count < 4 && deadline.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(10);
+        (await call.Within("the queued call")).Ok();
+        await allSteps.Task.Within($"its progress handlers (saw {seen.Count})");
         Assert.Equal([0f, 1f, 2f, 3f], seen.Select(p => p.Progress.Progress).Order());
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
@@ -15,12 +14,6 @@ public sealed class ProgressAndCancellationTests(ServerFixture fixture)
 {
     private InProcessServer Server => fixture.Server;
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < timeout) await Task.Delay(10);
-    }
-
     [Fact]
     public async Task Progress_arrives_once_per_denoising_step()
     {
@@ -28,10 +21,13 @@ public sealed class ProgressAndCancellationTests(ServerFixture fixture)
         // response (and out of order); a handler kept for the whole test with our own token sees all of them.
         var token = "progress-" + Guid.NewGuid().ToString("N");
         var seen = new ConcurrentBag<ProgressNotificationParams>();
+        var allSteps = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var registration = Server.Client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (n, _) =>
         {
             var p = n.Params.Deserialize<ProgressNotificationParams>(McpJsonUtilities.DefaultOptions)!;
-            if (p.ProgressToken.ToString() == token) seen.Add(p);
+            if (p.ProgressToken.ToString() != token) return ValueTask.CompletedTask;
+            seen.Add(p);
+            if (seen.Select(s => s.Progress.Progress).Distinct().Count() == 10) allSteps.TrySetResult();
             return ValueTask.CompletedTask;
         });
         var request = new CallToolRequestParams
@@ -41,9 +37,10 @@ public sealed class ProgressAndCancellationTests(ServerFixture fixture)
                 .ToDictionary(kv => kv.Key, kv => JsonSerializer.SerializeToElement(kv.Value)),
             Meta = new JsonObject { ["progressToken"] = token },
         };
-        (await Server.Client.CallToolAsync(request)).Ok();
-        await WaitUntilAsync(() => seen.Count >= 10, TimeSpan.FromSeconds(5));
-        await Task.Delay(100); // and no more than that
+        (await Server.Client.CallToolAsync(request).AsTask().Within("generate_image")).Ok();
+        // The server wrote every notification before the response (see the on-the-wire test below), so all ten
+        // were received already; wait for their handlers, not for time. A repeated step shows as a count over 10.
+        await allSteps.Task.Within($"progress handlers (saw {seen.Count})");
 
         var values = seen.Select(p => p.Progress).ToList();
         Assert.Equal(10, values.Count); // 5 steps × 2 images, no extra stages
@@ -63,13 +60,13 @@ public sealed class ProgressAndCancellationTests(ServerFixture fixture)
 
         async Task SendAsync(object message)
         {
-            await writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(message).Concat("\n"u8.ToArray()).ToArray());
-            await writer.FlushAsync();
+            await writer.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(message).Concat("\n"u8.ToArray()).ToArray()).AsTask().Within("write to the server");
+            await writer.FlushAsync().Within("flush to the server");
         }
         async Task<List<JsonNode>> ReadUntilResponseAsync(int id)
         {
             var messages = new List<JsonNode>();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var timeout = new CancellationTokenSource(Limits.Call);
             while (true)
             {
                 var line = await reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException();
@@ -93,7 +90,7 @@ public sealed class ProgressAndCancellationTests(ServerFixture fixture)
         Assert.All(progress, p => Assert.Equal(77, p["params"]!["progressToken"]!.GetValue<int>()));
         Assert.Equal(progress.Count + 1, messages.Count); // nothing else, and the result comes last
         Assert.Null(messages[^1]["result"]!["isError"]);
-        await host.StopAsync();
+        await host.StopAsync().Within("server host stop");
     }
 
     [Fact]
@@ -101,32 +98,26 @@ public sealed class ProgressAndCancellationTests(ServerFixture fixture)
     {
         int before = Server.Output.Pngs.Length;
         using var cancel = new CancellationTokenSource();
-        var token = "cancel-" + Guid.NewGuid().ToString("N");
-        float last = 0;
-        await using var registration = Server.Client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (n, _) =>
-        {
-            var p = n.Params.Deserialize<ProgressNotificationParams>(McpJsonUtilities.DefaultOptions)!;
-            if (p.ProgressToken.ToString() != token) return ValueTask.CompletedTask;
-            last = Math.Max(last, p.Progress.Progress);
-            if (p.Progress.Progress >= 3) cancel.Cancel();
-            return ValueTask.CompletedTask;
-        });
         var request = new CallToolRequestParams
         {
             Name = "generate_image",
-            Arguments = LongRun.Arguments("a slow one").ToDictionary(kv => kv.Key, kv => JsonSerializer.SerializeToElement(kv.Value)),
-            Meta = new JsonObject { ["progressToken"] = token },
+            Arguments = HeldRun.Arguments("a held one").ToDictionary(kv => kv.Key, kv => JsonSerializer.SerializeToElement(kv.Value)),
         };
-        var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await Server.Client.CallToolAsync(request, cancel.Token));
+        int calls;
+        using (var gate = Server.Hold())
+        {
+            var call = Server.Client.CallToolAsync(request, cancel.Token).AsTask();
+            await gate.WaitUntilHeldAsync(Limits.Call); // the run is under way, held before step 3
+            cancel.Cancel(); // the client sends notifications/cancelled; the gate lets go once the server's run token fires
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.Within("the cancelled call"));
 
-        // The worker is free again: the next call runs to completion. (It may briefly see "queued" while the
-        // server is still processing the cancellation notification; that is a race, not a held worker.)
-        var next = new ProgressLog();
-        (await Server.CallAsync("generate_image", new { prompt = "the next one", steps = 2, scheduler = "euler" }, next)).Ok();
-        await Task.Delay(500); // had the cancelled run gone on, it would have finished and saved by now
+            // The worker is free again: the next call (which queues behind the cancelled run on the one worker)
+            // runs to completion, so the cancelled run has ended by the time it answers.
+            (await Server.CallAsync("generate_image", new { prompt = "the next one", steps = 2, scheduler = "euler" })).Ok();
+            calls = gate.Calls;
+        }
         Assert.Equal(before + 1, Server.Output.Pngs.Length); // the cancelled run saved nothing
-        Assert.True(last < LongRun.Steps, $"ran to step {last}");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        // Held at UNet call 3 of 20, then 2 calls for the next run: nothing of the cancelled run ran past the hold.
+        Assert.Equal(HeldRun.HeldAt + 2, calls);
     }
 }

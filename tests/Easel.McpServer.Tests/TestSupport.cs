@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Easel.Engine;
 using Easel.McpServer.Mcp;
+using Easel.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,7 @@ internal static class RepoPaths
 }
 
 /// <summary>
-/// The model every test runs: the bundled model (64×64, ~13 ms a step here), the default. The tiny exporter
+/// The model every test runs: the bundled model (64×64), the default. The tiny exporter
 /// fixtures in tests/fixtures/models are listed too (Name = "sd15-optimum" switches to them).
 /// </summary>
 internal static class TestModel
@@ -50,27 +51,58 @@ internal static class TestModel
 }
 
 /// <summary>
-/// A run long enough to be cancelled mid-way: 16 images × 500 steps at 512×512 (about 3 ms a step with the fixture
-/// model here, so ~25 s if nothing stopped it). 500, not the schema's 1000: with "leading" spacing and
-/// steps_offset 1 the engine refuses more than 500 steps (timestep 1000 is out of range).
+/// A run the tests hold mid-way with a <see cref="StepGate"/> on the server's engine, so "still running" is a fact the
+/// test waits for, not a guess about this machine's speed: 2 images × 10 steps on the bundled model (well under a
+/// second if nothing held or stopped it, so a broken hold or cancellation shows as a finished run).
 /// </summary>
-internal static class LongRun
+internal static class HeldRun
 {
-    public const int Steps = 500;
+    public const int Steps = 10;
+    public const int Count = 2;
+    public const int Total = Steps * Count;
 
-    public static Dictionary<string, object?> Arguments(string prompt, string? operation = null)
+    /// <summary>The UNet call the gate holds: steps 1–2 are done, step 3 has not run.</summary>
+    public const int HeldAt = 3;
+
+    public static Dictionary<string, object?> Arguments(string prompt) => new()
     {
-        var args = new Dictionary<string, object?>
+        ["prompt"] = prompt,
+        ["steps"] = Steps,
+        ["scheduler"] = "euler",
+        ["count"] = Count,
+    };
+}
+
+/// <summary>Limits on every awaited call: a hang fails the test with a message instead of stalling the suite.</summary>
+internal static class Limits
+{
+    /// <summary>Generous for a small run on a loaded 2-core machine; only a hang gets near it.</summary>
+    public static readonly TimeSpan Call = TimeSpan.FromMinutes(2);
+
+    public static async Task<T> Within<T>(this Task<T> task, string what, TimeSpan? limit = null)
+    {
+        var timeout = limit ?? Call;
+        try
         {
-            ["prompt"] = prompt,
-            ["steps"] = Steps,
-            ["scheduler"] = "euler",
-            ["width"] = 512,
-            ["height"] = 512,
-            ["count"] = 16,
-        };
-        if (operation is not null) args["operation"] = operation;
-        return args;
+            return await task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{what}: no answer within {timeout}.");
+        }
+    }
+
+    public static async Task Within(this Task task, string what, TimeSpan? limit = null)
+    {
+        var timeout = limit ?? Call;
+        try
+        {
+            await task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{what}: not done within {timeout}.");
+        }
     }
 }
 
@@ -95,6 +127,9 @@ internal sealed class InProcessServer : IAsyncDisposable
     public McpClient Client { get; }
     public EaselEngine Engine => _host.Services.GetRequiredService<EaselEngine>();
 
+    /// <summary>Holds this server's next run at UNet call <paramref name="at"/> (see <see cref="HeldRun"/>).</summary>
+    public StepGate Hold(int at = HeldRun.HeldAt) => new(Engine, at);
+
     private InProcessServer(IHost host, TempDir output, McpClient client)
     {
         _host = host;
@@ -107,7 +142,8 @@ internal sealed class InProcessServer : IAsyncDisposable
         var output = new TempDir();
         Pipe clientToServer = new(), serverToClient = new();
         var host = await StartHostAsync(output, clientToServer.Reader.AsStream(), serverToClient.Writer.AsStream(), configure);
-        var client = await McpClient.CreateAsync(new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()));
+        var client = await McpClient.CreateAsync(new StreamClientTransport(clientToServer.Writer.AsStream(), serverToClient.Reader.AsStream()))
+            .Within("MCP initialize");
         return new InProcessServer(host, output, client);
     }
 
@@ -121,12 +157,24 @@ internal sealed class InProcessServer : IAsyncDisposable
         builder.Services.AddEasel(options);
         builder.Services.AddEaselMcpServer().WithStreamServerTransport(input, outputStream).WithEasel();
         var host = builder.Build();
-        await host.StartAsync();
+        await host.StartAsync().Within("server host start");
         return host;
     }
 
+    /// <summary>Calls a tool; a call that does not answer within <see cref="Limits.Call"/> fails the test.</summary>
     public Task<CallToolResult> CallAsync(string tool, object arguments, IProgress<ProgressNotificationValue>? progress = null, CancellationToken ct = default) =>
-        Client.CallToolAsync(tool, Args(arguments), progress, cancellationToken: ct).AsTask();
+        Client.CallToolAsync(tool, Args(arguments), progress, cancellationToken: ct).AsTask().Within($"tools/call {tool}");
+
+    /// <summary>Long-polls get_job until the job has finished; one still going after a few minutes fails the test.</summary>
+    public async Task<CallToolResult> FinishedJobAsync(string id)
+    {
+        for (int poll = 0; poll < 6; poll++)
+        {
+            var job = (await CallAsync("get_job", new { job_id = id, wait_seconds = 30 })).Ok();
+            if (job.Structured().GetProperty("state").GetString() is not ("queued" or "running")) return job;
+        }
+        throw new TimeoutException($"job {id} was still going after 6 polls of 30 s");
+    }
 
     /// <summary>Anonymous object → argument dictionary (property names as written, e.g. negative_prompt).</summary>
     public static Dictionary<string, object?> Args(object arguments) =>
@@ -136,7 +184,7 @@ internal sealed class InProcessServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Client.DisposeAsync();
-        await _host.StopAsync();
+        await _host.StopAsync().Within("server host stop");
         _host.Dispose();
         Output.Dispose();
     }

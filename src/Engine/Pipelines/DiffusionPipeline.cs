@@ -30,7 +30,8 @@ internal static class DiffusionPipeline
         Action<GenerationProgress>? progress,
         RunTimings timings,
         List<TimeSpan> stepTimes,
-        CancellationToken ct)
+        CancellationToken ct,
+        Action<IReadOnlyDictionary<string, InputValue>, CancellationToken>? beforeUnetCall = null)
     {
         var model = request.Model;
         var caps = request.Capabilities;
@@ -45,7 +46,10 @@ internal static class DiffusionPipeline
         if (!caps.UsesNegativePrompt && !string.IsNullOrWhiteSpace(request.NegativePrompt))
             warnings.Add($"negative_prompt: ignored, model '{model.Name}' runs without classifier-free guidance.");
 
-        var unet = new UnetRunner(model, prompt, request.Width, request.Height, request.Guidance, request.GuidanceRescale);
+        var unet = new UnetRunner(model, prompt, request.Width, request.Height, request.Guidance, request.GuidanceRescale)
+        {
+            BeforeCall = beforeUnetCall,
+        };
         var vae = new VaeCodec(model);
         int latentH = request.Height / caps.VaeScaleFactor, latentW = request.Width / caps.VaeScaleFactor;
         start ??= TextToImageStart(caps.LatentChannels, latentH, latentW,

@@ -49,6 +49,9 @@ internal sealed class UnetRunner
 
     public bool UsesGuidance => _cfg;
 
+    /// <summary>Test seam: sees each UNet call's inputs on the worker thread just before it runs (it may block).</summary>
+    public Action<IReadOnlyDictionary<string, InputValue>, CancellationToken>? BeforeCall { get; init; }
+
     /// <summary>Predicts noise (or v) for <paramref name="scaledLatents"/> [1,C,h,w]; <paramref name="extraChannels"/>
     /// (inpaint mask + masked-image latents) are appended on the channel axis.</summary>
     public float[] Predict(Tensor scaledLatents, Tensor? extraChannels, double timestep, RunTimings? timings, CancellationToken ct)
@@ -62,6 +65,7 @@ internal sealed class UnetRunner
             ["sample"] = _cfg ? Tensor.ConcatBatch([input, input]) : input,
             ["timestep"] = TimestepValue(timestep, batch),
         };
+        BeforeCall?.Invoke(inputs, ct);
         var output = _unet.Run(inputs, [_outputName], timings, ct)[_outputName].CropSpatial(h, w);
         if (!_cfg) return output.Data;
 
