@@ -6,6 +6,7 @@ using ModelContextProtocol.Protocol;
 namespace Easel.McpServer.Tests;
 
 /// <summary>The built <c>easel</c> executable, launched as MCP clients launch it.</summary>
+[Trait("Category", "Process")] // spawns processes: the slow ones (filter with Category!=Process for a quick run)
 public sealed class StdioProcessTests
 {
     /// <summary>The apphost the build copies beside the tests (the referenced exe project), else its own output.</summary>

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Easel.Engine;
 using Easel.Engine.Imaging;
+using Easel.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 
 namespace Easel.Plugin.Tests;
@@ -298,10 +300,14 @@ public class PluginFunctionTests
     public async Task CancellationStopsAGeneration()
     {
         using var h = new KernelHarness();
+        var limit = TimeSpan.FromMinutes(2); // only a hang gets near it
+        using var gate = new StepGate(h.Kernel.Services.GetRequiredService<EaselEngine>(), holdAtCall: 2);
         using var cts = new CancellationTokenSource();
+        var call = h.Kernel.InvokeAsync(EaselPlugin.DefaultName, "generate_image", Txt2Img("a cat", 1, count: 2), cts.Token);
+        await gate.WaitUntilHeldAsync(limit); // the generation is running: step 1 done, step 2 held
         cts.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            h.Kernel.InvokeAsync(EaselPlugin.DefaultName, "generate_image", Txt2Img("a cat", 1), cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(limit));
+        Assert.Equal(2, gate.Calls); // nothing ran past the held step
         Assert.Empty(h.Output.Files);
     }
 }

@@ -171,12 +171,64 @@ public class EditTests
     {
         var (dir, engine, _) = await Setup();
         using var _d = dir; using var _e = engine;
-        var wide = Path.Combine(RepoPaths.Root, "tests", "fixtures", "images", "cmyk.jpg"); // 48x40
+        // A tall 20x40 source in bands: rows 0-9 green, 10-19 red, 20-39 blue; the target is wide (64x32).
+        Rgb24 green = new(0, 255, 0), red = new(255, 0, 0), blue = new(0, 0, 255);
+        var tall = Path.Combine(dir.Path, "tall-source.png");
+        using (var source = new Image<Rgb24>(20, 40))
+        {
+            for (int y = 0; y < 40; y++)
+                for (int x = 0; x < 20; x++)
+                    source[x, y] = y < 10 ? green : y < 20 ? red : blue;
+            source.SaveAsPng(tall);
+        }
+        var caps = engine.Models.Get("sd15-optimum").Capabilities;
+        Image<Rgb24> Fitted(ResizeMode mode)
+        {
+            var request = new EditRequest { Generation = Gen() with { Width = 64, Height = 32 }, Image = tall, Resize = mode, Strength = 0.25 };
+            using var setup = EditSetup.Create(EditOperation.Restyle, request, engine.Store, engine.Options, caps);
+            return setup.Source.Clone();
+        }
+        static bool Near(Rgb24 a, Rgb24 b) => Math.Abs(a.R - b.R) + Math.Abs(a.G - b.G) + Math.Abs(a.B - b.B) < 60;
+
+        // stretch: every column shows all three bands, squashed (rows 0-7 green, 8-15 red, 16-31 blue).
+        using (var stretch = Fitted(ResizeMode.Stretch))
+            foreach (int x in new[] { 2, 32, 61 })
+            {
+                Assert.True(Near(green, stretch[x, 3]), $"stretch ({x},3) = {stretch[x, 3]}");
+                Assert.True(Near(red, stretch[x, 12]), $"stretch ({x},12) = {stretch[x, 12]}");
+                Assert.True(Near(blue, stretch[x, 26]), $"stretch ({x},26) = {stretch[x, 26]}");
+            }
+        // fill: scaled to cover (64x128) and centre-cropped to source rows ~15-25: red over blue, the green is cut.
+        using (var fill = Fitted(ResizeMode.Fill))
+        {
+            foreach (int x in new[] { 2, 32, 61 })
+            {
+                Assert.True(Near(red, fill[x, 4]), $"fill ({x},4) = {fill[x, 4]}");
+                Assert.True(Near(blue, fill[x, 28]), $"fill ({x},28) = {fill[x, 28]}");
+            }
+            for (int y = 0; y < 32; y++)
+                for (int x = 0; x < 64; x++)
+                    Assert.False(fill[x, y].G > 128, $"fill kept green at ({x},{y})");
+        }
+        // fit: scaled to fit (16x32) and centred on a padded canvas: the bands in the middle, padding at the sides.
+        using (var fit = Fitted(ResizeMode.Fit))
+        {
+            Assert.True(Near(green, fit[32, 3]), $"fit (32,3) = {fit[32, 3]}");
+            Assert.True(Near(red, fit[32, 12]), $"fit (32,12) = {fit[32, 12]}");
+            Assert.True(Near(blue, fit[32, 26]), $"fit (32,26) = {fit[32, 26]}");
+            foreach (var (x, y) in new[] { (4, 3), (4, 26), (59, 3), (59, 26) })
+            {
+                Assert.Equal(fit[4, 16], fit[x, y]); // one pad colour...
+                Assert.False(Near(green, fit[x, y]) || Near(red, fit[x, y]) || Near(blue, fit[x, y]), $"fit ({x},{y}) = {fit[x, y]} is image, not padding");
+            }
+        }
+
+        // And the engine runs each policy to an image of the requested size, recording which one it used.
         foreach (var mode in new[] { ResizeMode.Fit, ResizeMode.Fill, ResizeMode.Stretch })
         {
-            var r = await engine.RestyleAsync(new EditRequest { Generation = Gen() with { Width = 64, Height = 32 }, Image = wide, Resize = mode, Strength = 0.25 });
+            var r = await engine.RestyleAsync(new EditRequest { Generation = Gen() with { Width = 64, Height = 32 }, Image = tall, Resize = mode, Strength = 0.25 });
             Assert.Equal((64, 32), (r.Images[0].Width, r.Images[0].Height));
-            Assert.Contains(mode.ToString().ToLowerInvariant(), r.Images[0].Metadata.Extra!["resize"]);
+            Assert.Equal($"{mode.ToString().ToLowerInvariant()} 20x40 -> 64x32", r.Images[0].Metadata.Extra!["resize"]);
         }
     }
 }

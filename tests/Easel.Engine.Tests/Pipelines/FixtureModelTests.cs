@@ -148,10 +148,15 @@ public class FixtureModelTests
     {
         using var output = new TempDir();
         using var engine = Engine(output);
-        var prompt = string.Join(" ", Enumerable.Repeat("a red circle", 60)); // ~180 tokens: three chunks
+        var prompt = string.Join(" ", Enumerable.Repeat("a red circle", 60)); // 180 tokens: three chunks of 75
+        var hiddenStates = new List<int[]>();
+        engine.BeforeUnetCall = (inputs, _) => hiddenStates.Add(inputs["encoder_hidden_states"].Shape);
         var result = await engine.GenerateAsync(new GenerateRequest { Prompt = prompt, Model = "sd15-optimum", Width = 64, Height = 64, Steps = 2, Seed = 3 });
         Assert.Single(result.Images);
-        Assert.Empty(result.Warnings);
+        Assert.Empty(result.Warnings); // nothing dropped
+        // Every step's UNet call sees all three 77-token windows, concatenated (unconditional and conditional).
+        Assert.NotEmpty(hiddenStates);
+        Assert.All(hiddenStates, shape => Assert.Equal(new[] { 2, 3 * 77 }, shape[..2]));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public class NoiseScheduleTests
         euler.SetTimesteps(1000);
 
         Assert.Equal(ReferenceValues.SigmaMax, euler.Sigmas[0], 4);
-        Assert.Equal(14.6146, euler.Sigmas[0], 4);
+        Assert.Equal(ReferenceValues.EulerLeading4Sigmas[0], euler.Sigmas[999 - 751], 4); // σ at t = 751, mid-schedule
         Assert.Equal(ReferenceValues.SigmaMin, euler.Sigmas[^2], 5);
         Assert.Equal(0.0292, euler.Sigmas[^2], 4);
         Assert.Equal(0, euler.Sigmas[^1]);
