@@ -84,7 +84,7 @@ public sealed class StdioProcessTests
             await SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"generate_image","arguments":{"prompt":"x","steps":"many"}}}""");
 
             var lines = new List<string>();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
             while (lines.Count(l => l.Contains("\"id\":")) < 3 && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
                 lines.Add(line);
             process.StandardInput.Close(); // end of input: the server shuts down and exits
@@ -114,7 +114,7 @@ public sealed class StdioProcessTests
     {
         using var output = new TempDir();
         using var process = Process.Start(StartInfo(output, "serve", "--http", "--urls", "http://0.0.0.0:0"))!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var stderr = await process.StandardError.ReadToEndAsync(timeout.Token);
         var stdout = await process.StandardOutput.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
@@ -129,7 +129,7 @@ public sealed class StdioProcessTests
     {
         using var output = new TempDir();
         using var process = Process.Start(StartInfo(output, "serve", "--htp"))!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var stderr = await process.StandardError.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
         Assert.Equal(2, process.ExitCode);
