@@ -69,6 +69,22 @@ public sealed class JobManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_the_engine_mid_run_cancels_the_run_and_waits_for_it()
+    {
+        // Freeing ONNX sessions under a running step crashed the test host (a native use-after-free).
+        using var output = new TempDir();
+        var engine = new EaselEngine(TestModel.Options(output.Path));
+        using var gate = new StepGate(engine, holdAtCall: 2);
+        var run = engine.GenerateAsync(Request(20));
+        await gate.WaitUntilHeldAsync(Limits.Call);
+        await Task.Run(engine.Dispose).Within("engine Dispose");
+        Assert.True(run.IsCompleted, "Dispose returned while the run was still going");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Equal(2, gate.Calls);
+        Assert.Empty(output.Pngs);
+    }
+
+    [Fact]
     public void Errors_before_any_work_are_thrown_at_start()
     {
         var error = Assert.Throws<EaselValidationException>(() => _jobs.Start("generate", (p, ct) => _engine.GenerateAsync(Request(steps: 0), p, ct)));
