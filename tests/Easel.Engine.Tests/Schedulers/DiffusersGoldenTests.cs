@@ -40,4 +40,20 @@ public class DiffusersGoldenTests(ITestOutputHelper output)
             output.WriteLine($"{name}: {cases} cases, {failed} failed, max deviation {deviation:G3}");
         Assert.All(worst, w => Assert.Equal(0, w.Value.Failed));
     }
+
+    [Fact]
+    public void APerturbedGolden_IsCaught()
+    {
+        // The comparison can fail: nudge one final value of a real case by 1e-3 (relative) and it must.
+        string id = DiffusersGoldens.CaseIds().First(i => DiffusersGoldens.Case(i)["final"] is not null);
+        var c = DiffusersGoldens.Case(id).DeepClone().AsObject();
+        var final = c["final"]!.AsArray();
+        double scale = Math.Max(1, final.Max(v => Math.Abs((double)v!)));
+        final[3] = (double)final[3]! + 1e-3 * scale;
+
+        var (deviation, failures) = DiffusersGoldens.Run(c);
+
+        Assert.Contains(failures, f => f.StartsWith("final sample"));
+        Assert.True(deviation > DiffusersGoldens.Tolerance);
+    }
 }
