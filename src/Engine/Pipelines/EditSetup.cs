@@ -216,24 +216,26 @@ internal sealed class EditSetup : IDisposable
         int steps = request.Steps;
         double strength = Strength;
         bool blend = !caps.IsInpaintModel && latentMask is not null;
+        // diffusers' rules per pipeline: inpaint (and outpaint, an inpaint of the new area) starts from pure noise at
+        // the scheduler's initial sigma at full strength (StableDiffusionInpaintPipeline's is_strength_max);
+        // img2img (restyle, variations) always noises the image to its first timestep, strength 1 included.
+        bool pureNoiseAtFullStrength = Operation is EditOperation.Inpaint or EditOperation.Outpaint;
         LatentStartFactory start = (scheduler, noise, _) =>
         {
-            int count = scheduler.Timesteps.Count;
-            int init = Math.Min((int)Math.Floor(steps * strength), steps);
             var eps = noise.Next(imageLatents.Length);
             Tensor latents;
             int startIndex;
-            if (init >= steps)
+            if (pureNoiseAtFullStrength && strength >= 1)
             {
-                // Full strength behaves like text-to-image: pure noise at the scheduler's initial sigma.
+                scheduler.SetTimesteps(steps);
                 startIndex = 0;
                 latents = new Tensor(eps.Select(e => e * scheduler.InitNoiseSigma).ToArray(), imageLatents.Shape);
             }
             else
             {
-                // diffusers' img2img: run the last `init` steps from the image noised to that level
-                // (no init-noise-sigma multiply); strength 0 runs no step at all.
-                startIndex = init == 0 ? count : count - init;
+                // The last ⌊steps·strength⌋ steps from the image noised to that level (no init-noise-sigma multiply);
+                // when that is 0 no step runs and the input comes back (Easel's choice; diffusers has no image).
+                startIndex = scheduler.SetImageTimesteps(steps, strength);
                 latents = Tensor.Zeros(imageLatents.Shape);
                 scheduler.AddNoise(imageLatents.Data, eps, startIndex, latents.Data);
             }

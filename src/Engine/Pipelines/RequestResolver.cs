@@ -75,14 +75,20 @@ internal static class RequestResolver
 
         var config = model.SchedulerConfig with { Eta = request.Eta ?? 0 };
         string schedulerName;
+        int maxSteps;
         try
         {
-            schedulerName = SchedulerFactory.Create(string.IsNullOrWhiteSpace(request.Scheduler) ? caps.DefaultScheduler : request.Scheduler, config).Name;
+            var scheduler = SchedulerFactory.Create(string.IsNullOrWhiteSpace(request.Scheduler) ? caps.DefaultScheduler : request.Scheduler, config);
+            schedulerName = scheduler.Name;
+            maxSteps = scheduler.MaxInferenceSteps;
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
             throw new EaselValidationException("scheduler", ex.Message);
         }
+        if (steps > maxSteps)
+            throw new EaselValidationException("steps", $"{steps} is above what the {schedulerName} scheduler of model '{model.Name}' can take: at most {maxSteps}" +
+                (schedulerName == SchedulerFactory.Lcm ? " (its original_inference_steps)." : "."));
 
         return new ResolvedRequest(model, request.Prompt, request.NegativePrompt ?? "", width, height, steps, guidance,
             request.GuidanceRescale, schedulerName, config, request.Eta, seed, request.Count);

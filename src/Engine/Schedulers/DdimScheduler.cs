@@ -7,9 +7,8 @@ namespace Easel.Engine.Schedulers;
 /// σ = η·sqrt((1-ᾱ_prev)/(1-ᾱ)·(1-ᾱ/ᾱ_prev)). Deterministic at η = 0.
 /// </summary>
 /// <remarks>
-/// The previous timestep is the next entry of <see cref="IScheduler.Timesteps"/> (or "past 0" after the last).
-/// diffusers uses t − N/n instead, which is the same for leading spacing (the SD default) but lands between
-/// schedule entries for linspace and for trailing when n does not divide N.
+/// As in diffusers, the previous timestep is t − ⌊N/n⌋ (ᾱ of "past 0" when negative), not the next schedule entry:
+/// the same for leading spacing, between entries for linspace and for trailing when n does not divide N.
 /// </remarks>
 public sealed class DdimScheduler : SchedulerBase
 {
@@ -17,19 +16,23 @@ public sealed class DdimScheduler : SchedulerBase
     private readonly double _finalAlphaCumprod;
     private float[]? _noise;
 
-    public DdimScheduler(SchedulerConfig config) : base(config)
+    private int _stride;
+
+    public DdimScheduler(SchedulerConfig config) : base(config, SchedulerDefaults.Ddim)
     {
         if (config.Eta < 0)
             throw new ArgumentException($"DDIM eta must be non-negative (got {config.Eta}).");
         _alphasCumprod = NoiseSchedule.AlphasCumprod(config, sigmaParameterised: false);
-        _finalAlphaCumprod = FinalAlphaCumprod(config, _alphasCumprod);
+        _finalAlphaCumprod = FinalAlphaCumprod(_alphasCumprod);
     }
 
     public override string Name => "ddim";
 
-    protected override double[] BuildSchedule(int inferenceSteps) =>
-        TimestepSpacing.Descending(Config.TimestepSpacing, Config.NumTrainTimesteps, inferenceSteps,
-            Config.StepsOffset, roundLinspace: true);
+    protected override double[] BuildSchedule(int inferenceSteps)
+    {
+        _stride = Config.NumTrainTimesteps / inferenceSteps;
+        return TimestepSpacing.Descending(Spacing, Config.NumTrainTimesteps, inferenceSteps, StepsOffset, roundLinspace: true);
+    }
 
     protected override (double Signal, double Noise) NoiseLevelAt(int stepIndex)
     {
@@ -40,7 +43,8 @@ public sealed class DdimScheduler : SchedulerBase
     protected override void StepCore(ReadOnlySpan<float> modelOutput, int stepIndex, Span<float> sample, GaussianNoise noise)
     {
         double alphaBar = AlphaCumprodAt(stepIndex);
-        double alphaBarPrev = AlphaCumprodAt(stepIndex + 1);
+        int previous = (int)Timesteps[stepIndex] - _stride;
+        double alphaBarPrev = previous >= 0 ? _alphasCumprod[previous] : _finalAlphaCumprod;
         double alpha = Math.Sqrt(alphaBar), sigma = Math.Sqrt(1 - alphaBar);
 
         double variance = (1 - alphaBarPrev) / (1 - alphaBar) * (1 - alphaBar / alphaBarPrev);
@@ -54,16 +58,14 @@ public sealed class DdimScheduler : SchedulerBase
             double x = sample[i], output = modelOutput[i];
             double x0 = PredictionMath.OriginalSample(Prediction, x, output, alpha, sigma);
             double eps = PredictionMath.Noise(Prediction, x, output, alpha, sigma);
-            if (Config.ClipSample)
+            if (ClipSample)
                 x0 = Math.Clamp(x0, -Config.ClipSampleRange, Config.ClipSampleRange);
-            double previous = x0Scale * x0 + epsScale * eps;
+            double next = x0Scale * x0 + epsScale * eps;
             if (z is not null)
-                previous += std * z[i];
-            sample[i] = (float)previous;
+                next += std * z[i];
+            sample[i] = (float)next;
         }
     }
 
-    /// <summary>ᾱ at Timesteps[index]; index == Count means past t = 0 (final_alpha_cumprod).</summary>
-    private double AlphaCumprodAt(int index) =>
-        index < Timesteps.Count ? _alphasCumprod[(int)Timesteps[index]] : _finalAlphaCumprod;
+    private double AlphaCumprodAt(int index) => _alphasCumprod[(int)Timesteps[index]];
 }

@@ -18,7 +18,7 @@ public sealed class DpmSolverMultistepScheduler : SchedulerBase
     private float[]? _currentX0;
     private int _stepsTaken;
 
-    public DpmSolverMultistepScheduler(SchedulerConfig config) : base(config)
+    public DpmSolverMultistepScheduler(SchedulerConfig config) : base(config, SchedulerDefaults.DpmSolverMultistep)
     {
         _sigmasTrain = NoiseSchedule.Sigmas(NoiseSchedule.AlphasCumprod(config, sigmaParameterised: true));
         _logSigmasTrain = Array.ConvertAll(_sigmasTrain, Math.Log);
@@ -59,11 +59,11 @@ public sealed class DpmSolverMultistepScheduler : SchedulerBase
     /// </summary>
     private double[] SpacedTimesteps(int n)
     {
-        string spacing = Config.TimestepSpacing;
+        string spacing = Spacing;
         int train = Config.NumTrainTimesteps;
         if (spacing == TimestepSpacing.Trailing)
-            return TimestepSpacing.Descending(spacing, train, n, Config.StepsOffset, roundLinspace: true);
-        double[] withBottom = TimestepSpacing.Descending(spacing, train, n + 1, Config.StepsOffset, roundLinspace: true);
+            return TimestepSpacing.Descending(spacing, train, n, StepsOffset, roundLinspace: true);
+        double[] withBottom = TimestepSpacing.Descending(spacing, train, n + 1, StepsOffset, roundLinspace: true);
         return withBottom[..n];
     }
 

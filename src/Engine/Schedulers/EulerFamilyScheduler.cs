@@ -11,7 +11,7 @@ public abstract class EulerFamilyScheduler : SchedulerBase
     private readonly bool _useKarras;
     private double[] _sigmas = [];
 
-    protected EulerFamilyScheduler(SchedulerConfig config, bool useKarras) : base(config)
+    private protected EulerFamilyScheduler(SchedulerConfig config, bool useKarras) : base(config, SchedulerDefaults.EulerDiscrete)
     {
         _sigmasTrain = NoiseSchedule.Sigmas(NoiseSchedule.AlphasCumprod(config, sigmaParameterised: true));
         _logSigmasTrain = Array.ConvertAll(_sigmasTrain, Math.Log);
@@ -30,7 +30,7 @@ public abstract class EulerFamilyScheduler : SchedulerBase
         get
         {
             double max = _sigmas.Length > 0 ? _sigmas.Max() : _sigmasTrain[^1];
-            return Config.TimestepSpacing == TimestepSpacing.Leading ? (float)Math.Sqrt(max * max + 1) : (float)max;
+            return Spacing == TimestepSpacing.Leading ? (float)Math.Sqrt(max * max + 1) : (float)max;
         }
     }
 
@@ -46,8 +46,8 @@ public abstract class EulerFamilyScheduler : SchedulerBase
     protected override double[] BuildSchedule(int inferenceSteps)
     {
         // Euler keeps fractional linspace timesteps (as float32, like diffusers) and interpolates σ linearly in t.
-        double[] timesteps = TimestepSpacing.Descending(Config.TimestepSpacing, Config.NumTrainTimesteps,
-            inferenceSteps, Config.StepsOffset, roundLinspace: false);
+        double[] timesteps = TimestepSpacing.Descending(Spacing, Config.NumTrainTimesteps,
+            inferenceSteps, StepsOffset, roundLinspace: false);
         timesteps = Array.ConvertAll(timesteps, t => (double)(float)t);
         double[] sigmas = Array.ConvertAll(timesteps, t => NumPy.InterpolateAtIndex(_sigmasTrain, t));
 

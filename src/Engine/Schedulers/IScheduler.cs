@@ -17,6 +17,15 @@ public interface IScheduler
     /// <summary>(Re)computes <see cref="Timesteps"/> and resets any multistep state.</summary>
     void SetTimesteps(int inferenceSteps);
 
+    /// <summary>
+    /// Sets the schedule for an image-to-image run at <paramref name="strength"/> (0–1) and returns the index of the
+    /// first step to take; Timesteps.Count means none (the input is returned unchanged).
+    /// </summary>
+    int SetImageTimesteps(int inferenceSteps, double strength);
+
+    /// <summary>The most inference steps this scheduler accepts (LCM: original_inference_steps).</summary>
+    int MaxInferenceSteps { get; }
+
     /// <summary>Model-facing timesteps in execution order (descending; may be fractional for Karras sigmas).</summary>
     IReadOnlyList<double> Timesteps { get; }
 

@@ -13,7 +13,7 @@ public sealed class LcmScheduler : SchedulerBase
     private readonly double[] _alphasCumprod;
     private float[]? _noise;
 
-    public LcmScheduler(SchedulerConfig config) : base(config)
+    public LcmScheduler(SchedulerConfig config) : base(config, SchedulerDefaults.Lcm)
     {
         if (config.OriginalInferenceSteps < 1 || config.OriginalInferenceSteps > config.NumTrainTimesteps)
             throw new ArgumentException(
@@ -23,21 +23,48 @@ public sealed class LcmScheduler : SchedulerBase
 
     public override string Name => "lcm";
 
-    protected override double[] BuildSchedule(int inferenceSteps)
+    /// <summary>LCM runs a subset of the distillation schedule, so it takes at most original_inference_steps steps.</summary>
+    public override int MaxInferenceSteps => Config.OriginalInferenceSteps;
+
+    protected override double[] BuildSchedule(int inferenceSteps) => Schedule(inferenceSteps, Config.OriginalInferenceSteps);
+
+    /// <summary>
+    /// diffusers' LCM image-to-image rule (LatentConsistencyModelImg2ImgPipeline): strength shortens the distillation
+    /// schedule to its lowest ⌊original·strength⌋ entries and the n steps are picked from those, all of them run.
+    /// </summary>
+    /// <remarks>
+    /// Deliberate differences: diffusers refuses n above ⌊original·strength⌋ ("reduce num_inference_steps"); Easel
+    /// runs that many steps instead. When ⌊original·strength⌋ is 0 (strength 0) it takes no step and the input is
+    /// returned, as for every scheduler.
+    /// </remarks>
+    public override int SetImageTimesteps(int inferenceSteps, double strength)
+    {
+        int available = ImageSteps(Config.OriginalInferenceSteps, strength);
+        if (available == 0)
+        {
+            SetTimesteps(inferenceSteps);
+            return Timesteps.Count;
+        }
+        SetSchedule(Math.Min(inferenceSteps, available), n => Schedule(n, available));
+        return 0;
+    }
+
+    /// <summary>
+    /// The distillation schedule k-1, 2k-1, ..., c·k-1 (k = N / original, c = <paramref name="available"/> of its
+    /// entries), walked from the top at evenly spaced (floored) positions: 4 of 50 gives 999, 759, 499, 259.
+    /// </summary>
+    private double[] Schedule(int inferenceSteps, int available)
     {
         int original = Config.OriginalInferenceSteps;
         if (inferenceSteps > original)
             throw new ArgumentOutOfRangeException(nameof(inferenceSteps), inferenceSteps,
                 $"LCM can take at most original_inference_steps ({original}) steps.");
-
-        // The distillation schedule k-1, 2k-1, ..., N-1 (k = N / original), walked from the top at evenly spaced
-        // (floored) positions: 4 of 50 gives 999, 759, 499, 259.
         int stride = Config.NumTrainTimesteps / original;
-        var positions = NumPy.LinspaceExclusive(0, original, inferenceSteps);
+        var positions = NumPy.LinspaceExclusive(0, available, inferenceSteps);
         return Array.ConvertAll(positions, p =>
         {
             int fromTop = (int)Math.Floor(p);
-            return (double)((original - fromTop) * stride - 1);
+            return (double)((available - fromTop) * stride - 1);
         });
     }
 
@@ -65,7 +92,7 @@ public sealed class LcmScheduler : SchedulerBase
         {
             double x = sample[i];
             double x0 = PredictionMath.OriginalSample(Prediction, x, modelOutput[i], alpha, sigma);
-            if (Config.ClipSample)
+            if (ClipSample)
                 x0 = Math.Clamp(x0, -Config.ClipSampleRange, Config.ClipSampleRange);
             double denoised = cOut * x0 + cSkip * x;
             sample[i] = (float)(z is null ? denoised : nextSignal * denoised + nextNoise * z[i]);

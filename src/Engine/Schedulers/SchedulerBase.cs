@@ -10,26 +10,71 @@ public abstract class SchedulerBase : IScheduler
 {
     private double[] _timesteps = [];
 
-    protected SchedulerBase(SchedulerConfig config)
+    private protected SchedulerBase(SchedulerConfig config, SchedulerDefaults defaults)
     {
         ArgumentNullException.ThrowIfNull(config);
-        Config = config;
+        Spacing = config.TimestepSpacing ?? defaults.TimestepSpacing;
+        StepsOffset = config.StepsOffset ?? defaults.StepsOffset;
+        SetAlphaToOne = config.SetAlphaToOne ?? defaults.SetAlphaToOne;
+        ClipSample = config.ClipSample ?? defaults.ClipSample;
+        Config = config with { TimestepSpacing = Spacing, StepsOffset = StepsOffset, SetAlphaToOne = SetAlphaToOne, ClipSample = ClipSample };
         Prediction = PredictionMath.Parse(config.PredictionType);
-        TimestepSpacing.Validate(config.TimestepSpacing);
+        TimestepSpacing.Validate(Spacing);
     }
 
     public abstract string Name { get; }
+
+    /// <summary>The config as this scheduler reads it: keys the file lacked hold this class's defaults.</summary>
     public SchedulerConfig Config { get; }
     public ModelPrediction Prediction { get; }
+
+    /// <inheritdoc/>
+    public virtual int MaxInferenceSteps => Config.NumTrainTimesteps;
+
+    /// <summary>timestep_spacing after class defaults.</summary>
+    protected string Spacing { get; }
+    /// <summary>steps_offset after class defaults.</summary>
+    protected int StepsOffset { get; }
+    /// <summary>set_alpha_to_one after class defaults.</summary>
+    protected bool SetAlphaToOne { get; }
+    /// <summary>clip_sample after class defaults.</summary>
+    protected bool ClipSample { get; }
     public IReadOnlyList<double> Timesteps => _timesteps;
     public virtual float InitNoiseSigma => 1f;
 
-    public void SetTimesteps(int inferenceSteps)
+    public void SetTimesteps(int inferenceSteps) => SetSchedule(inferenceSteps, BuildSchedule);
+
+    /// <summary>
+    /// diffusers' image-to-image start (StableDiffusionImg2ImgPipeline.get_timesteps): the full schedule, and the
+    /// last init = min(⌊n·strength⌋, n) of its n steps are run, from index n − init (PNDM's n + 1 entries
+    /// included, so PNDM runs init + 1 model calls as diffusers does).
+    /// </summary>
+    /// <remarks>
+    /// Deliberate difference: when init is 0 diffusers produces no image (an empty schedule; PNDM runs one
+    /// entry); Easel returns Timesteps.Count, i.e. no step, so the edit returns the input unchanged.
+    /// </remarks>
+    public virtual int SetImageTimesteps(int inferenceSteps, double strength)
     {
-        if (inferenceSteps < 1 || inferenceSteps > Config.NumTrainTimesteps)
+        int init = ImageSteps(inferenceSteps, strength);
+        SetTimesteps(inferenceSteps);
+        return init == 0 ? Timesteps.Count : inferenceSteps - init;
+    }
+
+    /// <summary>min(⌊count·strength⌋, count), Python's int() of the product as diffusers computes it.</summary>
+    protected static int ImageSteps(int count, double strength)
+    {
+        if (!double.IsFinite(strength) || strength < 0 || strength > 1)
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, "Strength must be between 0 and 1.");
+        return Math.Min((int)Math.Floor(count * strength), count);
+    }
+
+    /// <summary>Checks the step count, builds the schedule with <paramref name="build"/> and checks its timesteps.</summary>
+    protected void SetSchedule(int inferenceSteps, Func<int, double[]> build)
+    {
+        if (inferenceSteps < 1 || inferenceSteps > MaxInferenceSteps)
             throw new ArgumentOutOfRangeException(nameof(inferenceSteps), inferenceSteps,
-                $"Inference steps must be between 1 and {Config.NumTrainTimesteps}.");
-        var timesteps = BuildSchedule(inferenceSteps);
+                $"Inference steps must be between 1 and {MaxInferenceSteps}.");
+        var timesteps = build(inferenceSteps);
         foreach (double t in timesteps)
         {
             if (t < 0 || t > Config.NumTrainTimesteps - 1)
@@ -98,8 +143,7 @@ public abstract class SchedulerBase : IScheduler
     }
 
     /// <summary>ᾱ after the last step when the schedule runs past t = 0 (diffusers' final_alpha_cumprod).</summary>
-    protected static double FinalAlphaCumprod(SchedulerConfig config, double[] alphasCumprod) =>
-        config.SetAlphaToOne ? 1.0 : alphasCumprod[0];
+    protected double FinalAlphaCumprod(double[] alphasCumprod) => SetAlphaToOne ? 1.0 : alphasCumprod[0];
 
     private InvalidOperationException NotReady() => new($"Call SetTimesteps before using the {Name} scheduler.");
 }

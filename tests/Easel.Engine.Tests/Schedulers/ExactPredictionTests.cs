@@ -14,8 +14,13 @@ public class ExactPredictionTests
         {
             foreach (string name in new[] { "ddim", "euler", "dpmpp_2m", "dpmpp_2m_karras", "pndm", "lcm", "euler_a" })
             {
+                // PNDM converts its combined raw v once (diffusers' rule), so it is exact for ε only.
+                if (name == "pndm" && prediction == "v_prediction")
+                    continue;
+                // DDIM and PNDM step to t − N/n as diffusers does; with trailing spacing that is a schedule entry
+                // only when n divides N, so the exact model (which reads the schedule) needs such an n.
                 data.Add(name, prediction, "leading", 20);
-                data.Add(name, prediction, "trailing", 7);
+                data.Add(name, prediction, "trailing", 10);
             }
             data.Add("euler", prediction, "linspace", 10);
             data.Add("dpmpp_2m", prediction, "linspace", 25);
@@ -80,7 +85,6 @@ public class ExactPredictionTests
     [Theory]
     [InlineData("ddim")]
     [InlineData("dpmpp_2m")]
-    [InlineData("pndm")]
     [InlineData("euler")]
     public void StartingMidSchedule_AsImg2Img_RecoversX0(string name)
     {
@@ -95,5 +99,24 @@ public class ExactPredictionTests
         ExactModels.Run(scheduler, x, start, (sample, i) => ExactModels.PointMass(scheduler, sample, x0, i));
 
         Assert.True(ExactModels.MaxAbsDifference(x, x0) < 1e-4, $"{name}: max |x - x0| = {ExactModels.MaxAbsDifference(x, x0)} ts {string.Join(",", scheduler.Timesteps)}");
+    }
+
+    [Fact]
+    public void Pndm_StartingMidSchedule_TreatsItsSecondCallAsTheWarmUpRedo_AsDiffusersDoes()
+    {
+        // diffusers keys PLMS's warm-up on the call count, so an img2img run that starts part-way redoes its first
+        // step from one stride above the second timestep. Easel follows (the goldens pin the numbers); an exact
+        // model therefore does not land exactly on x0.
+        var scheduler = (SchedulerBase)SchedulerFactory.Create("pndm", new SchedulerConfig { SetAlphaToOne = true });
+        int start = scheduler.SetImageTimesteps(20, 0.55);
+        Assert.Equal(9, start);
+        var x0 = ExactModels.Normals(Length, 5);
+        var eps = ExactModels.Normals(Length, 6);
+        var x = new float[Length];
+        scheduler.AddNoise(x0, eps, start, x);
+
+        ExactModels.Run(scheduler, x, start, (sample, i) => ExactModels.PointMass(scheduler, sample, x0, i));
+
+        Assert.InRange(ExactModels.MaxAbsDifference(x, x0), 1e-4, 0.5);
     }
 }

@@ -78,10 +78,18 @@ public class GaussianOdeTests
     [InlineData("euler_a")]
     [InlineData("dpmpp_2m")]
     [InlineData("dpmpp_2m_karras")]
-    [InlineData("pndm")]
     [InlineData("lcm")]
     public void VPrediction_FollowsTheEpsilonTrajectory(string name)
     {
         Assert.True(ExactModels.MaxAbsDifference(Solve(name, 8), Solve(name, 8, "v_prediction")) < 1e-4);
+    }
+
+    [Fact]
+    public void PndmVPrediction_CombinesRawOutputs_AsDiffusersDoes()
+    {
+        // diffusers' PLMS averages the raw v outputs and converts once with the sample being moved, so the
+        // v trajectory is not the ε one (the goldens pin diffusers' numbers); it still lands close to it.
+        double difference = ExactModels.MaxAbsDifference(Solve("pndm", 8), Solve("pndm", 8, "v_prediction"));
+        Assert.InRange(difference, 1e-4, 0.5);
     }
 }

@@ -54,7 +54,33 @@ public class SchedulerConfigTests
         Assert.Equal(1, config.StepsOffset);
         Assert.False(config.ClipSample);
         Assert.Equal("epsilon", config.PredictionType);   // missing → default
-        Assert.Equal("leading", config.TimestepSpacing);  // missing → default
+        Assert.Null(config.TimestepSpacing);              // missing → each scheduler class's own default
+    }
+
+    [Theory]
+    [InlineData("ddim", "leading", 1, new double[] { 751, 501, 251, 1 })]
+    [InlineData("pndm", "leading", 1, new double[] { 751, 501, 501, 251, 1 })]
+    [InlineData("euler", "linspace", 1, new double[] { 999, 666, 333, 0 })]
+    [InlineData("euler_a", "linspace", 1, new double[] { 999, 666, 333, 0 })]
+    [InlineData("dpmpp_2m", "linspace", 1, new double[] { 999, 749, 500, 250 })]
+    public void Sd15Config_AbsentSpacing_TakesEachClassDefault_AsFromConfigDoes(string name, string spacing, int offset, double[] timesteps)
+    {
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.FromJson(StableDiffusion15Pndm));
+        scheduler.SetTimesteps(4);
+        Assert.Equal(spacing, scheduler.Config.TimestepSpacing);
+        Assert.Equal(offset, scheduler.Config.StepsOffset);
+        Assert.Equal(timesteps, scheduler.Timesteps);
+    }
+
+    [Fact]
+    public void AbsentClassDependentKeys_TakeTheClassDefaults()
+    {
+        // DDIMScheduler's own defaults: steps_offset 0, set_alpha_to_one true, clip_sample true.
+        var ddim = SchedulerFactory.Create("ddim", SchedulerConfig.FromJson("""{"beta_schedule": "scaled_linear"}"""));
+        Assert.Equal(new SchedulerConfig { TimestepSpacing = "leading", StepsOffset = 0, SetAlphaToOne = true, ClipSample = true }, ddim.Config);
+        var lcm = SchedulerFactory.Create("lcm", SchedulerConfig.FromJson("{}"));
+        Assert.Equal(true, lcm.Config.SetAlphaToOne);
+        Assert.Equal(false, lcm.Config.ClipSample);
     }
 
     [Fact]
@@ -100,15 +126,17 @@ public class SchedulerConfigTests
     [Fact]
     public void EmptyObject_GivesDefaults_AndNullsAreDefaults()
     {
-        Assert.Equal(new SchedulerConfig(), SchedulerConfig.FromJson("{}"));
-        Assert.Equal(new SchedulerConfig(), SchedulerConfig.FromJson("""{"prediction_type": null, "steps_offset": null}"""));
+        // Class-dependent keys stay absent (null); the rest take the SD1.5 values.
+        var absent = new SchedulerConfig { StepsOffset = null, SetAlphaToOne = null, ClipSample = null };
+        Assert.Equal(absent, SchedulerConfig.FromJson("{}"));
+        Assert.Equal(absent, SchedulerConfig.FromJson("""{"prediction_type": null, "steps_offset": null}"""));
     }
 
     [Fact]
     public void IntegerWrittenAsFloat_IsAccepted_WrongTypeIsRejected()
     {
         Assert.Equal(1000, SchedulerConfig.FromJson("""{"num_train_timesteps": 1000.0}""").NumTrainTimesteps);
-        var error = Assert.Throws<FormatException>(() => SchedulerConfig.FromJson("""{"steps_offset": "one"}"""));
+        var error = Assert.Throws<EaselException>(() => SchedulerConfig.FromJson("""{"steps_offset": "one"}"""));
         Assert.Contains("steps_offset", error.Message);
     }
 
