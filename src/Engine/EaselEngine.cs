@@ -30,7 +30,10 @@ public sealed class EaselEngine : IDisposable
         Options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Easel");
         var sessionOptions = new SessionOptionsFactory(ExecutionProviders.Parse(options.ExecutionProvider), _logger);
-        Models = new ModelRegistry(ModelRegistry.DefaultSearchRoots(options.ModelsPath), sessionOptions, options.DefaultModel);
+        Models = new ModelRegistry(ModelRegistry.DefaultSearchRoots(options.ModelsPath), sessionOptions, options.DefaultModel)
+        {
+            NamesOnly = options.ModelsByNameOnly,
+        };
         Store = new ImageStore(options.OutputDirectory);
         _workers = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentGenerations));
     }
@@ -57,7 +60,7 @@ public sealed class EaselEngine : IDisposable
     /// <summary>Tokenizes with a model's tokenizer; works on any folder that has tokenizer/, even without ONNX files.</summary>
     public TokenizeResult Tokenize(string text, string? model = null)
     {
-        string root = !string.IsNullOrWhiteSpace(model) && Directory.Exists(model)
+        string root = !string.IsNullOrWhiteSpace(model) && !Models.NamesOnly && Directory.Exists(model)
             ? model
             : Models.List().FirstOrDefault(e => model is null ? e.IsDefault : string.Equals(e.Name, model, StringComparison.OrdinalIgnoreCase))?.Path
               ?? Models.Get(model).Root;
@@ -122,6 +125,7 @@ public sealed class EaselEngine : IDisposable
     /// <summary>Waits for a worker (bounded queue), runs the pipeline and saves every image.</summary>
     private async Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
+        Store.EnsureWritable(); // a bad output folder fails before any work
         await AcquireWorkerAsync(resolved, progress, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -181,7 +185,8 @@ public sealed class EaselEngine : IDisposable
             encoded.Add((PngCodec.Encode(finished.Image, metadata), metadata));
             finished.Image.Dispose();
         }
-        var images = encoded.Select(e => new GeneratedImage(Store.Save(e.Png, e.Metadata.Seed), e.Metadata)).ToList();
+        var stored = Store.SaveAll(encoded.Select(e => (e.Png, e.Metadata.Seed)).ToList());
+        var images = encoded.Select((e, i) => new GeneratedImage(stored[i], e.Metadata)).ToList();
         var warnings = (edit?.Warnings ?? []).Concat(output.Warnings).ToList();
         var result = new GenerationResult(request.Model.Name, images, warnings,
             new GenerationTimings(clock.Elapsed, timings.Total, timings.Runs, stepTimes));
