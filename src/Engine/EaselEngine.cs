@@ -67,7 +67,15 @@ public sealed class EaselEngine : IDisposable
         var dir = Path.Combine(root, "tokenizer");
         if (!Directory.Exists(dir) && Directory.Exists(Path.Combine(root, "tokenizer_2"))) dir = Path.Combine(root, "tokenizer_2");
         if (!File.Exists(Path.Combine(dir, "vocab.json")) && File.Exists(Path.Combine(root, "vocab.json"))) dir = root;
-        var tokenizer = ClipTokenizer.FromFolder(dir);
+        ClipTokenizer tokenizer;
+        try
+        {
+            tokenizer = ClipTokenizer.FromFolder(dir);
+        }
+        catch (Exception ex) when (ModelFolder.IsFolderFault(ex))
+        {
+            throw new EaselException($"tokenizer {dir} is broken: {ex.Message}", ex);
+        }
         var ids = tokenizer.Encode(text);
         return new TokenizeResult(ids, ids.Length, ids.Length > tokenizer.MaxLength);
     }
