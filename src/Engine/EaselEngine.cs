@@ -37,7 +37,10 @@ public sealed class EaselEngine : IDisposable
         Options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Easel");
         var sessionOptions = new SessionOptionsFactory(ExecutionProviders.Parse(options.ExecutionProvider), _logger);
-        Models = new ModelRegistry(ModelRegistry.DefaultSearchRoots(options.ModelsPath), sessionOptions, options.DefaultModel);
+        Models = new ModelRegistry(ModelRegistry.DefaultSearchRoots(options.ModelsPath), sessionOptions, options.DefaultModel)
+        {
+            NamesOnly = options.ModelsByNameOnly,
+        };
         Store = new ImageStore(options.OutputDirectory);
         _workers = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentGenerations));
     }
@@ -67,14 +70,22 @@ public sealed class EaselEngine : IDisposable
     /// <summary>Tokenizes with a model's tokenizer; works on any folder that has tokenizer/, even without ONNX files.</summary>
     public TokenizeResult Tokenize(string text, string? model = null)
     {
-        string root = !string.IsNullOrWhiteSpace(model) && Directory.Exists(model)
+        string root = !string.IsNullOrWhiteSpace(model) && !Models.NamesOnly && Directory.Exists(model)
             ? model
             : Models.List().FirstOrDefault(e => model is null ? e.IsDefault : string.Equals(e.Name, model, StringComparison.OrdinalIgnoreCase))?.Path
               ?? Models.Get(model).Root;
         var dir = Path.Combine(root, "tokenizer");
         if (!Directory.Exists(dir) && Directory.Exists(Path.Combine(root, "tokenizer_2"))) dir = Path.Combine(root, "tokenizer_2");
         if (!File.Exists(Path.Combine(dir, "vocab.json")) && File.Exists(Path.Combine(root, "vocab.json"))) dir = root;
-        var tokenizer = ClipTokenizer.FromFolder(dir);
+        ClipTokenizer tokenizer;
+        try
+        {
+            tokenizer = ClipTokenizer.FromFolder(dir);
+        }
+        catch (Exception ex) when (ModelFolder.IsFolderFault(ex))
+        {
+            throw new EaselException($"tokenizer {dir} is broken: {ex.Message}", ex);
+        }
         var ids = tokenizer.Encode(text);
         return new TokenizeResult(ids, ids.Length, ids.Length > tokenizer.MaxLength);
     }
@@ -132,6 +143,7 @@ public sealed class EaselEngine : IDisposable
     /// <summary>Waits for a worker (bounded queue), runs the pipeline and saves every image.</summary>
     private async Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
+        Store.EnsureWritable(); // a bad output folder fails before any work
         lock (_runGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -207,7 +219,8 @@ public sealed class EaselEngine : IDisposable
             encoded.Add((PngCodec.Encode(finished.Image, metadata), metadata));
             finished.Image.Dispose();
         }
-        var images = encoded.Select(e => new GeneratedImage(Store.Save(e.Png, e.Metadata.Seed), e.Metadata)).ToList();
+        var stored = Store.SaveAll(encoded.Select(e => (e.Png, e.Metadata.Seed)).ToList());
+        var images = encoded.Select((e, i) => new GeneratedImage(stored[i], e.Metadata)).ToList();
         var warnings = (edit?.Warnings ?? []).Concat(output.Warnings).ToList();
         var result = new GenerationResult(request.Model.Name, images, warnings,
             new GenerationTimings(clock.Elapsed, timings.Total, timings.Runs, stepTimes));

@@ -30,6 +30,12 @@ public sealed class EaselOptions
     /// </summary>
     public string[]? InputFolders { get; set; }
 
+    /// <summary>
+    /// Requests may name only the models found in the search roots, by name (or by their listed path): no other
+    /// folder is loaded or even checked for existence. Network-facing servers set it; a local CLI or stdio server need not.
+    /// </summary>
+    public bool ModelsByNameOnly { get; set; }
+
     /// <summary>Applies EASEL_MODELS-style environment variables over the current values.</summary>
     public EaselOptions WithEnvironment()
     {

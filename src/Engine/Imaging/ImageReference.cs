@@ -8,10 +8,11 @@ public static class ImageReference
 {
     public const long MaxFileBytes = 64L * 1024 * 1024;
 
-    /// <param name="allowedFolders">When set, local files must lie under one of these folders or the store's.</param>
+    /// <param name="allowedFolders">When set, local files must resolve (symlinks followed) to a place under one of
+    /// these folders or the store's; anything else gets one refusal, whether or not it exists.</param>
     public static byte[] Resolve(string reference, ImageStore store, string field = "image", IReadOnlyList<string>? allowedFolders = null)
     {
-        var policy = allowedFolders is null ? null : allowedFolders.Append(store.Directory).Select(Path.GetFullPath).ToList();
+        var policy = allowedFolders?.Append(store.Directory).ToList();
         if (string.IsNullOrWhiteSpace(reference))
             throw new EaselValidationException(field, "is empty; give a file path, file:// URI, data URI, base64 or easel://images/{id}.");
         var r = reference.Trim();
@@ -19,7 +20,7 @@ public static class ImageReference
         if (r.StartsWith("easel://images/", StringComparison.OrdinalIgnoreCase))
         {
             var id = r["easel://images/".Length..];
-            return ReadFile((store.Find(id) ?? throw new EaselValidationException(field, $"no image with id '{id}' in {store.Directory}.")).Path, field);
+            return ReadStored(store.Find(id) ?? throw new EaselValidationException(field, $"no image with id '{Shorten(id)}' in {store.Directory}."), field);
         }
         if (r.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
         {
@@ -34,35 +35,41 @@ public static class ImageReference
                 throw new EaselValidationException(field, "data URI must be base64 encoded (data:image/png;base64,...).");
             return FromBase64(r[(comma + 1)..], field);
         }
-        if (File.Exists(r)) return ReadFile(r, field, policy);
-        if (store.Find(r) is { } stored) return ReadFile(stored.Path, field);
-        if (LooksLikeBase64(r)) return FromBase64(r, field);
-        if (Path.IsPathRooted(r) || r.Contains('/') || r.Contains('\\'))
-            throw new EaselValidationException(field, $"file not found or not readable: {r}");
+        if (store.Find(r) is { } stored) return ReadStored(stored, field);
+        bool pathLike = Path.IsPathRooted(r) || r.Contains('/') || r.Contains('\\');
+        // Base64 may contain '/' (JPEG data starts with "/9j/"): a file wins only where it may be read at all,
+        // so the choice reveals nothing about files outside the allowed folders.
+        if (LooksLikeBase64(r) && !(pathLike && MayRead(r, policy) && File.Exists(r))) return FromBase64(r, field);
+        if (pathLike || File.Exists(r)) return ReadFile(r, field, policy);
         throw new EaselValidationException(field, $"'{Shorten(r)}' is not a readable file path, file:// URI, data URI, base64 image or easel://images/{{id}}.");
     }
 
-    private static byte[] ReadFile(string path, string field, IReadOnlyList<string>? allowedFolders = null)
+    private static bool MayRead(string path, IReadOnlyList<string>? allowedFolders)
     {
-        if (allowedFolders is not null)
-        {
-            var full = Path.GetFullPath(path);
-            if (!allowedFolders.Any(folder => full.StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
-                throw new EaselValidationException(field,
-                    $"this server reads local files only from {string.Join(", ", allowedFolders)} (setting Easel:InputFolders); send the image as a data URI or base64, or use an easel://images/{{id}} result.");
-        }
+        if (allowedFolders is null) return true;
+        try { return LocalFile.IsInside(LocalFile.RealPath(path), allowedFolders); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException) { return false; }
+    }
+
+    private static byte[] ReadStored(StoredImage stored, string field) => LocalFile.ReadRegular(stored.Path, MaxFileBytes, field);
+
+    private static byte[] ReadFile(string path, string field, IReadOnlyList<string>? allowedFolders)
+    {
+        if (path.Length > 4096 || path.Contains('\0'))
+            throw new EaselValidationException(field, "is not a usable file path (too long or containing a NUL character).");
+        string real;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new EaselValidationException(field, $"file not found: {path}");
-            if (info.Length > MaxFileBytes)
-                throw new EaselValidationException(field, $"{path} is {info.Length / (1024 * 1024)} MB; the limit is {MaxFileBytes / (1024 * 1024)} MB.");
-            return File.ReadAllBytes(path);
+            real = LocalFile.RealPath(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new EaselValidationException(field, $"cannot read {path}: {ex.Message}");
+            throw new EaselValidationException(field, $"cannot read {Shorten(path)}: {ex.Message}");
         }
+        if (allowedFolders is not null && !LocalFile.IsInside(real, allowedFolders))
+            throw new EaselValidationException(field,
+                $"this server reads local files only from {string.Join(", ", allowedFolders)} (setting Easel:InputFolders); send the image as a data URI or base64, or use an easel://images/{{id}} result.");
+        return LocalFile.ReadRegular(real, MaxFileBytes, field);
     }
 
     private static byte[] FromBase64(string text, string field)

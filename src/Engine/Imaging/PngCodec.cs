@@ -30,12 +30,55 @@ public static class PngCodec
         return stream.ToArray();
     }
 
-    /// <summary>Reads the text chunks of a PNG (keyword → value).</summary>
+    /// <summary>Largest text value read back; longer ones (and compressed zTXt/iTXt, which Easel never writes) are skipped.</summary>
+    public const int MaxTextBytes = 1 << 20;
+
+    /// <summary>
+    /// Reads the uncompressed text chunks of a PNG (keyword → value, first wins) by walking its chunks, without
+    /// decoding pixels or inflating anything, so a text-chunk bomb costs nothing.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> ReadText(byte[] png)
     {
-        using var image = Image.Load<Rgb24>(png);
-        return image.Metadata.GetPngMetadata().TextData
-            .GroupBy(t => t.Keyword).ToDictionary(g => g.Key, g => g.First().Value);
+        var text = new Dictionary<string, string>(StringComparer.Ordinal);
+        ReadOnlySpan<byte> signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        if (png.Length < 8 || !png.AsSpan(0, 8).SequenceEqual(signature)) return text;
+        for (long at = 8; at + 12 <= png.Length;)
+        {
+            long length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan((int)at, 4));
+            var type = System.Text.Encoding.ASCII.GetString(png, (int)at + 4, 4);
+            long data = at + 8;
+            if (length > png.Length - data - 4) break; // truncated
+            if (length <= MaxTextBytes && type is "tEXt" or "iTXt")
+                ReadTextChunk(png.AsSpan((int)data, (int)length), type == "iTXt", text);
+            if (type == "IEND") break;
+            at = data + length + 4;
+        }
+        return text;
+    }
+
+    private static void ReadTextChunk(ReadOnlySpan<byte> chunk, bool international, Dictionary<string, string> text)
+    {
+        int nul = chunk.IndexOf((byte)0);
+        if (nul <= 0 || nul > 79) return;
+        var keyword = System.Text.Encoding.Latin1.GetString(chunk[..nul]);
+        var rest = chunk[(nul + 1)..];
+        string value;
+        if (!international)
+            value = System.Text.Encoding.Latin1.GetString(rest);
+        else
+        {
+            // iTXt: compression flag, method, language tag NUL, translated keyword NUL, UTF-8 text.
+            if (rest.Length < 2 || rest[0] != 0) return; // compressed: skipped
+            rest = rest[2..];
+            for (int field = 0; field < 2; field++)
+            {
+                int end = rest.IndexOf((byte)0);
+                if (end < 0) return;
+                rest = rest[(end + 1)..];
+            }
+            value = System.Text.Encoding.UTF8.GetString(rest);
+        }
+        text.TryAdd(keyword, value);
     }
 
     public static ImageMetadata? ReadMetadata(byte[] png) =>

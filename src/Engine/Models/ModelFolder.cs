@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Easel.Engine.Onnx;
 using Easel.Engine.Schedulers;
+using Easel.Engine.Text;
 
 namespace Easel.Engine.Models;
 
@@ -24,8 +25,15 @@ public sealed class ModelFolder : IDisposable
         _sessionOptions = sessionOptions;
         if (!Directory.Exists(Root))
             throw new EaselException($"Model folder not found: {Root}");
-        ModelIndex = ReadJson(Path.Combine(Root, "model_index.json"), required: false) ?? new JsonObject();
-        SchedulerConfig = File.Exists(SchedulerConfigPath) ? Schedulers.SchedulerConfig.Load(SchedulerConfigPath) : new SchedulerConfig();
+        try
+        {
+            ModelIndex = ReadJson(Path.Combine(Root, "model_index.json"), required: false) ?? new JsonObject();
+            SchedulerConfig = File.Exists(SchedulerConfigPath) ? Schedulers.SchedulerConfig.Load(SchedulerConfigPath) : new SchedulerConfig();
+        }
+        catch (Exception ex) when (IsFolderFault(ex))
+        {
+            throw Broken(ex);
+        }
         foreach (var component in new[] { "text_encoder", "text_encoder_2", "unet", "vae_decoder", "vae_encoder" })
         {
             var path = ComponentModelPath(component);
@@ -40,8 +48,47 @@ public sealed class ModelFolder : IDisposable
             throw new EaselException($"Model folder '{Root}' has no text_encoder/model.onnx.");
         if (!File.Exists(Path.Combine(TokenizerDirectory, "vocab.json")) && Tokenizer2Directory is null)
             throw new EaselException($"Model folder '{Root}' has no tokenizer/vocab.json.");
-        _capabilities = new Lazy<ModelCapabilities>(() => ModelCapabilityDetector.Detect(this));
+        // Tokenizers load here, once per folder, so a broken vocab.json or merges.txt is reported when the model is
+        // listed or first named, with the file and the problem, never as an exception in the middle of a run.
+        Tokenizer = File.Exists(Path.Combine(TokenizerDirectory, "vocab.json")) ? LoadTokenizer(TokenizerDirectory) : null;
+        Tokenizer2 = Tokenizer2Directory is { } second ? LoadTokenizer(second) : null;
+        _capabilities = new Lazy<ModelCapabilities>(() =>
+        {
+            try
+            {
+                return ModelCapabilityDetector.Detect(this);
+            }
+            catch (Exception ex) when (IsFolderFault(ex))
+            {
+                throw Broken(ex);
+            }
+        });
     }
+
+    /// <summary>tokenizer/ (null when the folder has only tokenizer_2/, as SDXL refiners do).</summary>
+    public ClipTokenizer? Tokenizer { get; }
+
+    /// <summary>tokenizer_2/ of SDXL folders.</summary>
+    public ClipTokenizer? Tokenizer2 { get; }
+
+    private ClipTokenizer LoadTokenizer(string directory)
+    {
+        try
+        {
+            return ClipTokenizer.FromFolder(directory);
+        }
+        catch (Exception ex) when (IsFolderFault(ex))
+        {
+            throw Broken(ex);
+        }
+    }
+
+    /// <summary>Exceptions that mean a file of the folder is missing or malformed (not a bug in Easel).</summary>
+    internal static bool IsFolderFault(Exception ex) => ex is not EaselException and
+        (IOException or InvalidDataException or JsonException or FormatException or InvalidOperationException
+         or OverflowException or ArgumentException or KeyNotFoundException or UnauthorizedAccessException or InvalidCastException);
+
+    private EaselException Broken(Exception ex) => new($"model '{Name}' ({Root}) is broken: {ex.Message}", ex);
 
     public string Root { get; }
     public string Name { get; }

@@ -27,6 +27,9 @@ public sealed class ModelRegistry : IDisposable
     }
 
     public IReadOnlyList<string> SearchRoots { get; }
+
+    /// <summary>Only listed models may be named (see <see cref="EaselOptions.ModelsByNameOnly"/>).</summary>
+    public bool NamesOnly { get; init; }
     public SessionOptionsFactory SessionOptions => _sessionOptions;
 
     /// <summary>The default search roots: EASEL_MODELS entries, then ./models, then the repository's models/.</summary>
@@ -89,7 +92,12 @@ public sealed class ModelRegistry : IDisposable
     {
         string path;
         string? name = null;
-        if (!string.IsNullOrWhiteSpace(nameOrPath) && Directory.Exists(nameOrPath))
+        if (NamesOnly && ListedPath(nameOrPath) is { } listed)
+        {
+            path = listed.Path;
+            name = listed.Name;
+        }
+        else if (!NamesOnly && !string.IsNullOrWhiteSpace(nameOrPath) && Directory.Exists(nameOrPath))
         {
             path = System.IO.Path.GetFullPath(nameOrPath);
             if (!LooksLikeModelFolder(path))
@@ -107,7 +115,9 @@ public sealed class ModelRegistry : IDisposable
                 var known = entries.Count == 0 ? "none found" : string.Join(", ", entries.Select(e => e.Name));
                 throw new EaselException(wanted is null
                     ? $"model: no models found. Searched: {string.Join(", ", SearchRoots)}. Put a diffusers ONNX folder in models/ or set EASEL_MODELS."
-                    : $"model: unknown model '{wanted}'. Known models: {known}.");
+                    : NamesOnly
+                        ? $"model: unknown model '{Shorten(wanted)}'; this server takes a model by name only. Known models: {known}."
+                        : $"model: unknown model '{Shorten(wanted)}'. Known models: {known}.");
             }
             path = entry.Path;
             name = entry.Name;
@@ -119,6 +129,16 @@ public sealed class ModelRegistry : IDisposable
             return folder;
         }
     }
+
+    /// <summary>A listed model named by its folder path (the path a result reported).</summary>
+    private ModelEntry? ListedPath(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0') || !System.IO.Path.IsPathRooted(path)) return null;
+        var full = System.IO.Path.GetFullPath(path).TrimEnd(System.IO.Path.DirectorySeparatorChar);
+        return List().FirstOrDefault(e => string.Equals(e.Path.TrimEnd(System.IO.Path.DirectorySeparatorChar), full, StringComparison.Ordinal));
+    }
+
+    private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
 
     public void Dispose()
     {

@@ -40,11 +40,15 @@ internal static class RequestResolver
     public const int MaxCount = 16;
     public const double MaxGuidance = 100;
     public const long MaxSeed = long.MaxValue - MaxCount;
+    /// <summary>Far more than the 8 × 75 tokens a prompt can use; longer text is a mistake or an attack, and is echoed in results.</summary>
+    public const int MaxPromptChars = 20_000;
 
     public static ResolvedRequest Resolve(GenerateRequest request, ModelRegistry registry)
     {
         if (request.Prompt is null)
             throw new EaselValidationException("prompt", "is required.");
+        CheckText("prompt", request.Prompt);
+        CheckText("negative_prompt", request.NegativePrompt);
         var model = registry.Get(request.Model);
         var caps = model.Capabilities;
 
@@ -92,6 +96,21 @@ internal static class RequestResolver
 
         return new ResolvedRequest(model, request.Prompt, request.NegativePrompt ?? "", width, height, steps, guidance,
             request.GuidanceRescale, schedulerName, config, request.Eta, seed, request.Count);
+    }
+
+    private static void CheckText(string field, string? text)
+    {
+        if (text is null) return;
+        if (text.Length > MaxPromptChars)
+            throw new EaselValidationException(field, $"{text.Length} characters is over the limit of {MaxPromptChars} (the model reads at most 8 × 75 tokens).");
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(text[i]))
+                throw new EaselValidationException(field, $"contains an unpaired UTF-16 surrogate (U+{(int)text[i]:X4}) at character {i}; send valid Unicode text.");
+            if (text[i] == '\0')
+                throw new EaselValidationException(field, $"contains a NUL character at character {i}.");
+        }
     }
 
     private static void CheckSide(string field, int value, ModelCapabilities caps, string model, int native)

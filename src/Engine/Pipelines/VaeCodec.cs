@@ -13,13 +13,23 @@ internal sealed class VaeCodec(ModelFolder model)
 
     public Image<Rgb24> Decode(Tensor latents, RunTimings? timings, CancellationToken ct)
     {
+        RequireFinite(latents.Data, $"the denoised latents of model '{model.Name}' (unet/model.onnx with scheduler/scheduler_config.json)");
         var decoder = model.VaeDecoder;
         var scaled = new float[latents.Length];
         for (int i = 0; i < scaled.Length; i++) scaled[i] = latents.Data[i] / _scaling;
         var inputName = decoder.Inputs.ContainsKey("latent_sample") ? "latent_sample" : decoder.Inputs.Keys.First();
         var outputName = decoder.OutputNamed("sample", decoder.Outputs.Keys.First());
         var pixels = decoder.Run(new Dictionary<string, InputValue> { [inputName] = new Tensor(scaled, latents.Shape) }, [outputName], timings, ct)[outputName];
+        RequireFinite(pixels.Data, $"vae_decoder/model.onnx of model '{model.Name}'");
         return ToImage(pixels);
+    }
+
+    /// <summary>NaN or infinity would be saved as a flat image that looks like a success: fail naming the component.</summary>
+    private static void RequireFinite(float[] values, string component)
+    {
+        foreach (var v in values)
+            if (!float.IsFinite(v))
+                throw new EaselException($"{component} produced non-finite values (NaN or infinity); the model's weights or config are broken, so no image was saved.");
     }
 
     /// <summary>Encodes an image to scaled latents [1,C,h,w]: the mean of the latent distribution (deterministic).</summary>

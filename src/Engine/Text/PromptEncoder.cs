@@ -29,8 +29,8 @@ public sealed class PromptEncoder
     public PromptEncoder(ModelFolder folder)
     {
         _folder = folder;
-        _tokenizer = new(() => File.Exists(Path.Combine(folder.TokenizerDirectory, "vocab.json")) ? ClipTokenizer.FromFolder(folder.TokenizerDirectory) : null);
-        _tokenizer2 = new(() => folder.Tokenizer2Directory is { } dir ? ClipTokenizer.FromFolder(dir) : null);
+        _tokenizer = new(() => folder.Tokenizer);
+        _tokenizer2 = new(() => folder.Tokenizer2);
     }
 
     public ClipTokenizer Tokenizer => _tokenizer.Value ?? _tokenizer2.Value

@@ -149,16 +149,19 @@ internal static class CliApp
         {
             Generation = ReadGenerateRequest(cl, prompt) with { Count = cl.Int("count") ?? (operation == EditOperation.Variations ? 4 : 1) },
             Image = image,
-            Mask = cl.String("mask") is { } mask ? new ImageInput(mask) : null,
             Strength = cl.Double("strength"),
             Resize = resize,
-            MaskGrow = cl.Int("mask-grow") ?? 0,
-            MaskFeather = cl.Int("mask-feather") ?? -1,
-            Left = cl.Int("left") ?? 0,
-            Right = cl.Int("right") ?? 0,
-            Top = cl.Int("top") ?? 0,
-            Bottom = cl.Int("bottom") ?? 0,
         };
+        // Each edit reads only its own options, so another command's (--mask on img2img) is refused as unknown.
+        if (operation == EditOperation.Inpaint)
+            request = request with
+            {
+                Mask = cl.String("mask") is { } mask ? new ImageInput(mask) : null,
+                MaskGrow = cl.Int("mask-grow") ?? 0,
+                MaskFeather = cl.Int("mask-feather") ?? -1,
+            };
+        if (operation == EditOperation.Outpaint)
+            request = request with { Left = cl.Int("left") ?? 0, Right = cl.Int("right") ?? 0, Top = cl.Int("top") ?? 0, Bottom = cl.Int("bottom") ?? 0 };
         bool json = cl.Flag("json");
         using var engine = CreateEngine(cl, stderr, cl.String("out"));
         cl.EnsureAllUsed(command);

@@ -2,6 +2,8 @@ using Easel.Engine;
 using Easel.McpServer.Mcp.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +26,8 @@ public static class HttpServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(settings.Configuration);
         builder.WebHost.UseUrls(settings.Http.Urls);
+        // A network caller names models only by name: no model folder elsewhere is loaded or probed.
+        settings.Engine.ModelsByNameOnly = true;
         ServerLogging.Configure(builder.Logging, settings.LogLevel);
         builder.Services.AddEasel(settings.Engine);
         builder.Services.AddSingleton(new HttpSafetyPolicy(settings.Http));
@@ -35,6 +39,13 @@ public static class HttpServer
             .WithEasel();
 
         var app = builder.Build();
+        var safety = app.Services.GetRequiredService<HttpSafetyPolicy>();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            // Runs inside StartAsync, before it returns; requests that arrive earlier are refused by the guard.
+            var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+            if (safety.ConfirmBound(bound) is not null) app.Lifetime.StopApplication();
+        });
         var guard = app.Services.GetRequiredService<RequestGuard>();
         app.Use((context, next) => guard.InvokeAsync(context, next));
         app.MapMcp(Path);
@@ -64,8 +75,14 @@ public static class HttpServer
                 stderr.WriteLine($"easel serve: cannot listen on {string.Join(", ", settings.Http.Urls)}: {ex.Message}");
                 return 1;
             }
-            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Easel.Serve");
             var policy = app.Services.GetRequiredService<HttpSafetyPolicy>();
+            if (policy.Refusal is { } refusal)
+            {
+                stderr.WriteLine($"easel serve: {refusal}");
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                return 2;
+            }
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Easel.Serve");
             logger.LogInformation("Easel MCP server on {Urls} (path {Path}); token {Token}; images go to {Directory}",
                 string.Join(", ", app.Urls), Path, policy.RequiresToken ? "required" : "not required", settings.Engine.OutputDirectory);
             try

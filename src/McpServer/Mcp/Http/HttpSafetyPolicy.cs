@@ -24,18 +24,41 @@ public sealed class HttpSafetyPolicy
         LoopbackOnly = settings.Urls.All(IsLoopbackUrl);
     }
 
-    public bool LoopbackOnly { get; }
+    /// <summary>Every listening address is a loopback one (after <see cref="ConfirmBound"/>: the addresses actually bound).</summary>
+    public bool LoopbackOnly { get; private set; }
     public bool RequiresToken => _apiKey is not null;
+
+    /// <summary>Why every request is refused now (the server has not confirmed its addresses, or must not serve); null once serving.</summary>
+    public string? Refusal { get; private set; } = "Easel is starting; try again in a moment.";
+
+    /// <summary>
+    /// Checks the addresses Kestrel actually bound — ASPNETCORE_URLS, Kestrel environment variables or an
+    /// appsettings Kestrel:Endpoints section can add to or replace the configured URLs — and starts serving only when
+    /// none is reachable beyond loopback without an API key. Returns the problem, or null.
+    /// </summary>
+    public string? ConfirmBound(IReadOnlyCollection<string> addresses)
+    {
+        var exposed = addresses.Where(a => !IsLoopbackUrl(a)).ToList();
+        LoopbackOnly = exposed.Count == 0 && addresses.Count > 0;
+        if (exposed.Count > 0 && _apiKey is null)
+        {
+            Refusal = ExposedWithoutKey(exposed) + " (these addresses came from the bound configuration, e.g. ASPNETCORE_URLS or Kestrel:Endpoints).";
+            return Refusal;
+        }
+        Refusal = null;
+        return null;
+    }
 
     /// <summary>Why the server must not start with these settings, or null.</summary>
     public static string? StartupProblem(HttpSettings settings)
     {
         var exposed = settings.Urls.Where(u => !IsLoopbackUrl(u)).ToList();
-        if (exposed.Count > 0 && string.IsNullOrEmpty(settings.ApiKey))
-            return $"refusing to listen on {string.Join(", ", exposed)} without an API key: anyone who can reach it could run generations and read images. " +
-                   "Set EASEL_API_KEY (clients send 'Authorization: Bearer <key>'), or bind to loopback (--urls http://127.0.0.1:8765).";
-        return null;
+        return exposed.Count > 0 && string.IsNullOrEmpty(settings.ApiKey) ? ExposedWithoutKey(exposed) : null;
     }
+
+    private static string ExposedWithoutKey(IEnumerable<string> exposed) =>
+        $"refusing to listen on {string.Join(", ", exposed)} without an API key: anyone who can reach it could run generations and read images. " +
+        "Set EASEL_API_KEY (clients send 'Authorization: Bearer <key>'), or bind to loopback (--urls http://127.0.0.1:8765).";
 
     /// <summary>The Host header (name and optional port) is acceptable.</summary>
     public bool HostAllowed(string? host)

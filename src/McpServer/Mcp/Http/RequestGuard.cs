@@ -9,6 +9,11 @@ internal sealed class RequestGuard(HttpSafetyPolicy policy, ILogger<RequestGuard
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
+        if (policy.Refusal is { } refusal)
+        {
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, refusal);
+            return;
+        }
         var request = context.Request;
         string host = request.Headers.Host.ToString();
         string? origin = request.Headers.Origin.Count > 0 ? request.Headers.Origin.ToString() : null;

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Easel.Engine;
+using Easel.Engine.Imaging;
 using Easel.McpServer.Mcp.Tools;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -23,9 +24,17 @@ public sealed class EaselResources(EaselEngine engine)
     [Description("A PNG that Easel generated (full resolution, with its generation parameters embedded). The id comes from a tool result or the easel://images listing.")]
     public ResourceContents ReadImage([Description("Image id, e.g. easel-20250101-120000-42-abc123.")] string id)
     {
+        // Find serves only regular files named like an id: a symlink planted in the output folder is not an image.
         var stored = engine.Store.Find(id)
-            ?? throw new McpException($"No image '{id}' in {engine.Store.Directory}. List {RecentImagesUri} for the recent ones.");
-        return BlobResourceContents.FromBytes(File.ReadAllBytes(stored.Path), stored.ResourceUri, "image/png");
+            ?? throw new McpException($"No image '{(id.Length <= 80 ? id : id[..77] + "...")}' in {engine.Store.Directory}. List {RecentImagesUri} for the recent ones.");
+        try
+        {
+            return BlobResourceContents.FromBytes(LocalFile.ReadRegular(stored.Path, ImageReference.MaxFileBytes, "uri"), stored.ResourceUri, "image/png");
+        }
+        catch (EaselException ex)
+        {
+            throw new McpException(ex.Message);
+        }
     }
 
     [McpServerResource(UriTemplate = RecentImagesUri, Name = "recent_images", Title = "Recent images", MimeType = "application/json")]
