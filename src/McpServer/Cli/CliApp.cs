@@ -82,7 +82,7 @@ internal static class CliApp
     /// <summary>Engine options from the command line over environment variables over defaults.</summary>
     internal static EaselEngine CreateEngine(CommandLine cl, TextWriter stderr, string? outputDirectory = null)
     {
-        var options = new EaselOptions().WithEnvironment();
+        var options = EaselConfiguration.FromEnvironment();
         if (cl.String("provider") is { } provider) options.ExecutionProvider = provider;
         if (cl.String("models") is { } models) options.ModelsPath = models;
         if (outputDirectory is not null) options.OutputDirectory = outputDirectory;
