@@ -17,7 +17,8 @@ public sealed class PackedFeed : IAsyncLifetime
     public string NuGetConfig => Path.Combine(Root, "nuget.config");
     public string Version { get; } = $"0.1.0-local.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
     public string GlobalPackages { get; private set; } = "";
-    public string RepoRoot { get; } = FindRepoRoot();
+    public string RepoRoot => Repository;
+    public static string Repository { get; } = FindRepoRoot();
     public static string Dotnet { get; } = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>Seconds each packing step took, for the report.</summary>

@@ -12,7 +12,7 @@ namespace Easel.Consumer.Tests;
 [Collection(PackedFeedCollection.Name)]
 public sealed class ToolPackageTests(PackedFeed feed, ITestOutputHelper log)
 {
-    public static readonly TimeSpan McpTimeout = TimeSpan.FromMinutes(2);
+    private EaselTool Tool { get; } = new(feed, log);
 
     [Fact]
     public void The_tool_package_is_an_mcp_server_with_its_server_json_and_the_bundled_model()
@@ -45,7 +45,7 @@ public sealed class ToolPackageTests(PackedFeed feed, ITestOutputHelper log)
     [Fact]
     public async Task Installed_tool_generates_and_serves_mcp_from_outside_the_repository()
     {
-        var tools = await InstallToolAsync();
+        var tools = await Tool.InstallAsync();
         var work = feed.NewFolder("tool-user");
         var output = Path.Combine(work, "images");
 
@@ -57,9 +57,9 @@ public sealed class ToolPackageTests(PackedFeed feed, ITestOutputHelper log)
         Assert.Equal((64, 64), Png.Size(png));
 
         var served = Path.Combine(work, "served");
-        await using var client = await ConnectAsync(tools.Easel, ["serve"], work, served);
+        await using var client = await Tool.ConnectAsync(tools.Easel, ["serve"], work, served);
         Assert.Equal("easel", client.ServerInfo?.Name);
-        var result = await CallGenerateAsync(client);
+        var result = await EaselTool.CallGenerateAsync(client);
         Assert.NotEqual(true, result.IsError);
         var link = Assert.Single(result.Content.OfType<ResourceLinkBlock>());
         Assert.StartsWith("easel://images/", link.Uri, StringComparison.Ordinal);
@@ -71,76 +71,12 @@ public sealed class ToolPackageTests(PackedFeed feed, ITestOutputHelper log)
     {
         var work = feed.NewFolder("dnx-user");
         var served = Path.Combine(work, "served");
-        var dnx = Path.Combine(Path.GetDirectoryName(ResolveDotnet())!, OperatingSystem.IsWindows() ? "dnx.cmd" : "dnx");
+        var dnx = Path.Combine(Path.GetDirectoryName(EaselTool.ResolveDotnet())!, OperatingSystem.IsWindows() ? "dnx.cmd" : "dnx");
         Assert.True(File.Exists(dnx), $"this SDK has no dnx at {dnx}");
-        await using var client = await ConnectAsync(dnx, [$"Easel@{feed.Version}", "--yes", "--add-source", feed.Feed, "--", "serve"], work, served);
+        await using var client = await Tool.ConnectAsync(dnx, [$"Easel@{feed.Version}", "--yes", "--add-source", feed.Feed, "--", "serve"], work, served);
         Assert.Equal("easel", client.ServerInfo?.Name);
-        var result = await CallGenerateAsync(client);
+        var result = await EaselTool.CallGenerateAsync(client);
         Assert.NotEqual(true, result.IsError);
         Assert.Single(Png.In(served));
-    }
-
-    internal sealed record InstalledTool(string ToolPath, string Easel);
-
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
-    private static InstalledTool? _installed;
-
-    /// <summary>`dotnet tool install Easel --tool-path DIR` from the feed, once per run.</summary>
-    internal async Task<InstalledTool> InstallToolAsync()
-    {
-        await InstallGate.WaitAsync(TimeSpan.FromMinutes(5));
-        try
-        {
-            if (_installed is { } done && File.Exists(done.Easel)) return done;
-            var toolPath = Path.Combine(feed.Root, "tools");
-            (await PackedFeed.RunDotnetAsync(feed.Root, "tool", "install", "Easel", "--tool-path", toolPath, "--version", feed.Version)).Ok("dotnet tool install");
-            var easel = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "easel.exe" : "easel");
-            Assert.True(File.Exists(easel), $"no easel command in {toolPath}");
-            return _installed = new InstalledTool(toolPath, easel);
-        }
-        finally { InstallGate.Release(); }
-    }
-
-    /// <summary>Starts a stdio server as an MCP host does and completes initialize; logs how long that took.</summary>
-    internal async Task<McpClient> ConnectAsync(string command, IList<string> arguments, string workingDirectory, string outputDirectory)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            ["EASEL_OUTPUT_DIR"] = outputDirectory,
-            ["EASEL_MODELS"] = null, ["EASEL_DEFAULT_MODEL"] = null, ["EASEL_API_KEY"] = null, ["EASEL_EXECUTION_PROVIDER"] = null,
-        };
-        var transport = new StdioClientTransport(new StdioClientTransportOptions
-        {
-            Name = "easel",
-            Command = command,
-            Arguments = arguments,
-            WorkingDirectory = workingDirectory,
-            EnvironmentVariables = environment,
-        });
-        using var cts = new CancellationTokenSource(McpTimeout);
-        var stopwatch = Stopwatch.StartNew();
-        var client = await McpClient.CreateAsync(transport, cancellationToken: cts.Token);
-        log.WriteLine($"initialize answered after {stopwatch.Elapsed.TotalSeconds:F2} s: {command} {string.Join(' ', arguments)}");
-        return client;
-    }
-
-    internal static async Task<CallToolResult> CallGenerateAsync(McpClient client)
-    {
-        using var cts = new CancellationTokenSource(McpTimeout);
-        return await client.CallToolAsync("generate_image", new Dictionary<string, object?>
-        {
-            ["prompt"] = "a green square on a white background", ["seed"] = 5, ["steps"] = 4,
-        }, cancellationToken: cts.Token);
-    }
-
-    internal static string ResolveDotnet()
-    {
-        if (Path.IsPathRooted(PackedFeed.Dotnet)) return PackedFeed.Dotnet;
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-        {
-            var candidate = Path.Combine(dir, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-            if (File.Exists(candidate)) return new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
-        }
-        throw new FileNotFoundException("dotnet not found on PATH");
     }
 }
