@@ -6,7 +6,7 @@ namespace Easel.Consumer.Tests;
 /// New SK and MEAI console apps that add only the Easel.Plugin package (from the local feed) build with default
 /// warnings and draw with the bundled model on the CPU: no native ONNX Runtime package, no model path, no settings.
 /// </summary>
-[Collection(PackedFeedCollection.Name)]
+[Collection(UsesPackedFeed.Name)]
 public sealed class ConsumerAppTests(PackedFeed feed, ITestOutputHelper log)
 {
     private const string PluginOnly = """<PackageReference Include="Easel.Plugin" Version="$(EaselVersion)" />""";

@@ -8,7 +8,7 @@ namespace Easel.Consumer.Tests;
 /// locally packed Easel.Plugin (plus any packages the block names), builds with default warnings and none raised,
 /// and runs to exit code 0 from a fresh folder with the bundled model.
 /// </summary>
-[Collection(PackedFeedCollection.Name)]
+[Collection(UsesPackedFeed.Name)]
 public sealed class DocSnippetTests(PackedFeed feed, ITestOutputHelper log)
 {
     public static readonly string[] Documents = ["docs/semantic-kernel.md", "README.md"];
@@ -19,7 +19,7 @@ public sealed class DocSnippetTests(PackedFeed feed, ITestOutputHelper log)
     {
         var data = new TheoryData<string, int>();
         foreach (var document in Documents)
-            foreach (var snippet in DocSnippet.Read(RepoRoot, document))
+            foreach (var snippet in DocSnippet.Read(PackedFeed.Repository, document))
                 data.Add(document, snippet.Index);
         return data;
     }
@@ -27,15 +27,15 @@ public sealed class DocSnippetTests(PackedFeed feed, ITestOutputHelper log)
     [Fact]
     public void The_documents_have_csharp_blocks_to_test()
     {
-        Assert.True(DocSnippet.Read(RepoRoot, "docs/semantic-kernel.md").Count >= 5);
-        Assert.NotEmpty(DocSnippet.Read(RepoRoot, "README.md"));
+        Assert.True(DocSnippet.Read(PackedFeed.Repository, "docs/semantic-kernel.md").Count >= 5);
+        Assert.NotEmpty(DocSnippet.Read(PackedFeed.Repository, "README.md"));
     }
 
     [Theory]
     [MemberData(nameof(Snippets))]
     public async Task Snippet_builds_and_runs_against_the_packed_packages(string document, int index)
     {
-        var snippet = DocSnippet.Read(RepoRoot, document)[index];
+        var snippet = DocSnippet.Read(PackedFeed.Repository, document)[index];
         var versions = CentralVersions();
         var references = new List<string> { """<PackageReference Include="Easel.Plugin" Version="$(EaselVersion)" />""" };
         foreach (var package in snippet.Packages)
@@ -55,6 +55,6 @@ public sealed class DocSnippetTests(PackedFeed feed, ITestOutputHelper log)
     }
 
     private static Dictionary<string, string> CentralVersions() =>
-        XDocument.Load(Path.Combine(RepoRoot, "Directory.Packages.props")).Descendants("PackageVersion")
+        XDocument.Load(Path.Combine(PackedFeed.Repository, "Directory.Packages.props")).Descendants("PackageVersion")
             .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!, StringComparer.OrdinalIgnoreCase);
 }

@@ -13,7 +13,7 @@ namespace Easel.Consumer.Tests;
 /// installed tool, dnx, dotnet run --no-build) and the HTTP URLs against a running <c>easel serve --http</c> must
 /// answer initialize. Placeholders are replaced by this run's paths; the time to the initialize answer is logged.
 /// </summary>
-[Collection(PackedFeedCollection.Name)]
+[Collection(UsesPackedFeed.Name)]
 public sealed class McpClientConfigTests(PackedFeed feed, ITestOutputHelper log)
 {
     private const string Document = "docs/mcp-clients.md";

@@ -17,7 +17,6 @@ public sealed class PackedFeed : IAsyncLifetime
     public string NuGetConfig => Path.Combine(Root, "nuget.config");
     public string Version { get; } = $"0.1.0-local.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
     public string GlobalPackages { get; private set; } = "";
-    public string RepoRoot => Repository;
     public static string Repository { get; } = FindRepoRoot();
     public static string Dotnet { get; } = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
@@ -42,9 +41,9 @@ public sealed class PackedFeed : IAsyncLifetime
 
         // Build Release once (incremental across runs), then pack that build under this run's package version.
         foreach (var project in new[] { "src/McpServer", "src/Plugin" })
-            Timings.Add($"build {project}: {(await RunDotnetAsync(RepoRoot, "build", project, "-c", "Release", "--nologo")).Ok($"build {project}").Elapsed.TotalSeconds:F1} s");
+            Timings.Add($"build {project}: {(await RunDotnetAsync(PackedFeed.Repository, "build", project, "-c", "Release", "--nologo")).Ok($"build {project}").Elapsed.TotalSeconds:F1} s");
         foreach (var project in new[] { "src/Engine", "src/Plugin", "src/McpServer" })
-            Timings.Add($"pack {project}: {(await RunDotnetAsync(RepoRoot, "pack", project, "-c", "Release", "--no-build", "--nologo",
+            Timings.Add($"pack {project}: {(await RunDotnetAsync(PackedFeed.Repository, "pack", project, "-c", "Release", "--no-build", "--nologo",
                 $"-p:PackageVersion={Version}", "-o", Feed)).Ok($"pack {project}").Elapsed.TotalSeconds:F1} s");
     }
 
@@ -125,7 +124,7 @@ public sealed record ConsumerProject(string Directory, string Name, ProcessResul
 }
 
 [CollectionDefinition(Name)]
-public sealed class PackedFeedCollection : ICollectionFixture<PackedFeed>
+public sealed class UsesPackedFeed : ICollectionFixture<PackedFeed>
 {
     public const string Name = "packed feed";
 }

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Easel.Consumer.Tests;
 
 /// <summary>The Easel tool package as a user installs it: dotnet tool install / dnx from a feed, run outside the repo.</summary>
-[Collection(PackedFeedCollection.Name)]
+[Collection(UsesPackedFeed.Name)]
 public sealed class ToolPackageTests(PackedFeed feed, ITestOutputHelper log)
 {
     private EaselTool Tool { get; } = new(feed, log);

@@ -127,7 +127,7 @@ public sealed class BusyServerTests
             var p = n.Params.Deserialize<ProgressNotificationParams>(ModelContextProtocol.McpJsonUtilities.DefaultOptions)!;
             if (p.ProgressToken.ToString() != token) return ValueTask.CompletedTask;
             seen.Enqueue(p);
-            if (p.Progress.Message?.StartsWith("queued") == true) queued.TrySetResult();
+            if (p.Progress.Message?.StartsWith("queued", StringComparison.Ordinal) == true) queued.TrySetResult();
             return ValueTask.CompletedTask;
         });
         var call = server.Client.CallToolAsync(new CallToolRequestParams
@@ -144,7 +144,7 @@ public sealed class BusyServerTests
 
         await queued.Task.WaitAsync(TimeSpan.FromSeconds(30)); // it waits behind the job...
         Assert.False(call.IsCompleted);
-        var first = seen.First(p => p.Progress.Message?.StartsWith("queued") == true);
+        var first = seen.First(p => p.Progress.Message?.StartsWith("queued", StringComparison.Ordinal) == true);
         Assert.Equal("queued, position 1", first.Progress.Message);
         Assert.Equal(0f, first.Progress.Progress);
 

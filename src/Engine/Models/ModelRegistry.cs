@@ -93,7 +93,7 @@ public sealed class ModelRegistry : IDisposable
             var entries = List();
             var wanted = string.IsNullOrWhiteSpace(nameOrPath) ? _defaultModel : nameOrPath;
             var entry = wanted is null
-                ? entries.FirstOrDefault()
+                ? (entries.Count > 0 ? entries[0] : null)
                 : entries.FirstOrDefault(e => string.Equals(e.Name, wanted, StringComparison.OrdinalIgnoreCase));
             if (entry is null)
             {
