@@ -173,7 +173,7 @@ public sealed class EaselEngine : IDisposable
 
     private async Task AcquireWorkerAsync(ResolvedRequest request, IProgress<GenerationProgress>? progress, CancellationToken ct)
     {
-        if (_workers.Wait(0)) return;
+        if (_workers.Wait(0, CancellationToken.None)) return; // a free worker right now; else wait with ct below
         int position = Interlocked.Increment(ref _waiting);
         try
         {

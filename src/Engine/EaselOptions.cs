@@ -1,24 +1,30 @@
 namespace Easel.Engine;
 
-/// <summary>Engine settings; surfaces bind them from configuration section "Easel" and EASEL_* variables.</summary>
+/// <summary>
+/// Engine settings. Every surface (the Semantic Kernel / MEAI registrations, <c>easel serve</c>, the CLI) reads them
+/// from configuration section "Easel" and the EASEL_* environment variables through <see cref="EaselConfiguration"/>.
+/// </summary>
 public sealed class EaselOptions
 {
-    /// <summary>Extra folder to search for models (EASEL_MODELS, ./models and the repository's models/ are always searched).</summary>
+    /// <summary>
+    /// Extra folders to search for models, separated by the platform's path separator (EASEL_MODELS). The models/
+    /// folder beside the application (where the bundled model is copied) is searched first, these next, ./models last.
+    /// </summary>
     public string? ModelsPath { get; set; }
 
-    /// <summary>Model used when a request names none; default: the bundled model, else the first found.</summary>
+    /// <summary>Model used when a request names none (EASEL_DEFAULT_MODEL); default: the bundled model, else the first found.</summary>
     public string? DefaultModel { get; set; }
 
     /// <summary>Where images are saved (EASEL_OUTPUT_DIR); default ./outputs.</summary>
     public string OutputDirectory { get; set; } = "outputs";
 
-    /// <summary>auto | cpu | cuda | tensorrt | directml | coreml.</summary>
+    /// <summary>auto | cpu | cuda | tensorrt | directml | coreml (EASEL_EXECUTION_PROVIDER).</summary>
     public string ExecutionProvider { get; set; } = "auto";
 
-    /// <summary>Generations that run at once (each already uses every core through ONNX Runtime).</summary>
+    /// <summary>Generations that run at once (EASEL_MAX_CONCURRENT_GENERATIONS); each already uses every core through ONNX Runtime.</summary>
     public int MaxConcurrentGenerations { get; set; } = 1;
 
-    /// <summary>Requests that may wait for a worker; beyond this a request fails at once with a "busy" error.</summary>
+    /// <summary>Requests that may wait for a worker (EASEL_QUEUE_LENGTH); beyond this a request fails at once with a "busy" error.</summary>
     public int QueueLength { get; set; } = 8;
 
     /// <summary>Largest source image accepted for editing, in pixels (checked before decoding).</summary>
@@ -35,16 +41,4 @@ public sealed class EaselOptions
     /// folder is loaded or even checked for existence. Network-facing servers set it; a local CLI or stdio server need not.
     /// </summary>
     public bool ModelsByNameOnly { get; set; }
-
-    /// <summary>Applies EASEL_MODELS-style environment variables over the current values.</summary>
-    public EaselOptions WithEnvironment()
-    {
-        var output = Environment.GetEnvironmentVariable("EASEL_OUTPUT_DIR");
-        if (!string.IsNullOrWhiteSpace(output)) OutputDirectory = output;
-        var model = Environment.GetEnvironmentVariable("EASEL_DEFAULT_MODEL");
-        if (!string.IsNullOrWhiteSpace(model)) DefaultModel = model;
-        var provider = Environment.GetEnvironmentVariable("EASEL_EXECUTION_PROVIDER");
-        if (!string.IsNullOrWhiteSpace(provider)) ExecutionProvider = provider;
-        return this;
-    }
 }

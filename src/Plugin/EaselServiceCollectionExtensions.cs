@@ -14,7 +14,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class EaselServiceCollectionExtensions
 {
     /// <summary>The configuration section <see cref="EaselOptions"/> bind from ("Easel:Plugin" for <see cref="EaselPluginOptions"/>).</summary>
-    public const string ConfigurationSection = "Easel";
+    public const string ConfigurationSection = EaselConfiguration.SectionName;
 
     /// <summary>
     /// Registers one <see cref="EaselEngine"/> singleton and, over it, <see cref="EaselImageGenerator"/> as
@@ -32,10 +32,14 @@ public static class EaselServiceCollectionExtensions
         if (first)
         {
             services.AddSingleton<EaselRegistration>();
+            // ILoggerFactory for the engine, the plugin and UseLogging() middleware, also in a bare ServiceCollection or
+            // Kernel.CreateBuilder() (TryAdd inside: an app's own logging wins).
+            services.AddLogging();
             services.AddOptions<EaselOptions>().Configure<IServiceProvider>((options, sp) =>
             {
-                sp.GetService<IConfiguration>()?.GetSection(ConfigurationSection).Bind(options);
-                options.WithEnvironment();
+                var configuration = new ConfigurationBuilder();
+                if (sp.GetService<IConfiguration>() is { } app) configuration.AddConfiguration(app);
+                EaselConfiguration.Bind(configuration.AddEaselEnvironmentVariables().Build(), options);
             });
             services.AddOptions<EaselPluginOptions>().Configure<IServiceProvider>((options, sp) =>
                 sp.GetService<IConfiguration>()?.GetSection(ConfigurationSection + ":Plugin").Bind(options));

@@ -8,6 +8,9 @@ namespace Easel.Plugin;
 /// (<c>{"error": "width: 65 is not a multiple of 8 …", "field": "width"}</c>) so it can correct its call. Without it,
 /// SK's Microsoft.Extensions.AI path tells the model only "Error: Function failed.". Direct
 /// <c>kernel.InvokeAsync</c> calls are not auto invocations and still get the <see cref="KernelException"/>.
+/// It also keeps pixels out of the conversation: with <see cref="EaselPluginOptions.ReturnImageContent"/> an image
+/// function returns an <see cref="ImageContent"/>, which a connector would serialise (base64 PNG and all) into the
+/// tool message; in an automatic loop the model gets the JSON summary instead.
 /// </summary>
 public sealed class EaselToolErrorFilter : IAutoFunctionInvocationFilter
 {
@@ -16,6 +19,8 @@ public sealed class EaselToolErrorFilter : IAutoFunctionInvocationFilter
         try
         {
             await next(context).ConfigureAwait(false);
+            if (context.Result.GetValue<object>() is ImageContent { Metadata: { } metadata } && metadata.TryGetValue("summary", out var summary) && summary is string json)
+                context.Result = new FunctionResult(context.Function, json);
         }
         catch (KernelException ex) when (ex.InnerException is EaselException easel)
         {

@@ -28,8 +28,8 @@ public sealed record ImageResultSummary(
     public static ImageResultSummary From(GenerationResult result)
     {
         var images = result.Images.Select(i => new ImageSummary(i.Id, i.Path, i.Stored.FileUri.AbsoluteUri, i.Stored.ResourceUri, i.Seed, i.Width, i.Height)).ToList();
-        var first = result.Images.FirstOrDefault()?.Metadata
-            ?? throw new EaselException("The engine returned no images.");
+        var first = result.Images.Count > 0 ? result.Images[0].Metadata
+            : throw new EaselException("The engine returned no images.");
         return new ImageResultSummary(Describe(result), first.Operation, result.Model, first.Steps, first.Guidance, first.Scheduler,
             first.Strength, images, result.Warnings.Count == 0 ? null : result.Warnings, Math.Round(result.Timings.Total.TotalSeconds, 2));
     }

@@ -130,7 +130,7 @@ public sealed class BusyServerTests
             var p = n.Params.Deserialize<ProgressNotificationParams>(ModelContextProtocol.McpJsonUtilities.DefaultOptions)!;
             if (p.ProgressToken.ToString() != token) return ValueTask.CompletedTask;
             seen.Enqueue(p);
-            if (p.Progress.Message?.StartsWith("queued") == true) queued.TrySetResult();
+            if (p.Progress.Message?.StartsWith("queued", StringComparison.Ordinal) == true) queued.TrySetResult();
             if (seen.Count >= 4) allSteps.TrySetResult();
             return ValueTask.CompletedTask;
         });
@@ -148,7 +148,7 @@ public sealed class BusyServerTests
 
         await queued.Task.Within("the queued notification"); // it waits behind the held job...
         Assert.False(call.IsCompleted);
-        var first = seen.First(p => p.Progress.Message?.StartsWith("queued") == true);
+        var first = seen.First(p => p.Progress.Message?.StartsWith("queued", StringComparison.Ordinal) == true);
         Assert.Equal("queued, position 1", first.Progress.Message);
         Assert.Equal(0f, first.Progress.Progress);
 

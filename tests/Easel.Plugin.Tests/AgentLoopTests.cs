@@ -118,7 +118,7 @@ public class AgentLoopTests
         Assert.Equal("inpaint", metadata.Operation);
         Assert.Equal(22, metadata.Seed);
         Assert.Equal((64, 64), Pixels.SizeOf(editedPath));
-        Assert.Equal(2, h.Output.Files.Count(f => f.EndsWith(".png")));
+        Assert.Equal(2, h.Output.Files.Count(f => f.EndsWith(".png", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public class OpenAiWireTests
             JsonObject message;
             if (toolMessages.Count == 0)
             {
-                var tool = body["tools"]!.AsArray().Select(t => (string)t!["function"]!["name"]!).Single(n => n.EndsWith("generate_image"));
+                var tool = body["tools"]!.AsArray().Select(t => (string)t!["function"]!["name"]!).Single(n => n.EndsWith("generate_image", StringComparison.Ordinal));
                 message = new JsonObject
                 {
                     ["role"] = "assistant",

@@ -263,7 +263,7 @@ public class PluginFunctionTests
 
         var ex = await Assert.ThrowsAsync<KernelException>(() => h.InvokeAsync(function, arguments));
         foreach (var text in expected) Assert.Contains(text, ex.Message);
-        Assert.DoesNotContain(h.Output.Files, f => f != source && f.EndsWith(".png")); // nothing half-written
+        Assert.DoesNotContain(h.Output.Files, f => f != source && f.EndsWith(".png", StringComparison.Ordinal)); // nothing half-written
     }
 
     [Fact]

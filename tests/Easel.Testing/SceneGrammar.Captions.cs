@@ -19,7 +19,7 @@ public sealed partial class SceneGrammar
     {
         return Placeholder.Replace(template, m =>
         {
-            int slot = m.Groups["slot"].Value.Length == 0 ? 0 : int.Parse(m.Groups["slot"].Value) - 1;
+            int slot = m.Groups["slot"].Value.Length == 0 ? 0 : int.Parse(m.Groups["slot"].Value, System.Globalization.CultureInfo.InvariantCulture) - 1;
             var name = m.Groups["name"].Value;
             if (name == "bg") return scene.Background;
             var o = scene.Objects[slot];
@@ -47,7 +47,7 @@ public sealed partial class SceneGrammar
             var objects = new List<SceneObject>();
             for (int i = 0; i < pattern.ObjectCount; i++)
             {
-                string suffix = pattern.ObjectCount == 1 ? "" : (i + 1).ToString();
+                string suffix = pattern.ObjectCount == 1 ? "" : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 string defaultSize = pattern.ObjectCount == 1 ? DefaultSize : TwoObjectSize;
                 objects.Add(new SceneObject(
                     m.Groups["color" + suffix].Value,
@@ -101,7 +101,7 @@ public sealed partial class SceneGrammar
             };
             // Longest first so "at the top left" is not read as "at the top" followed by junk.
             var alternation = string.Join("|", choices.OrderByDescending(c => c.Length).Select(Regex.Escape));
-            sb.Append($"(?<{name}{m.Groups["slot"].Value}>{alternation})");
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"(?<{name}{m.Groups["slot"].Value}>{alternation})");
             last = m.Index + m.Length;
         }
         sb.Append(Regex.Escape(template[last..])).Append('$');

@@ -82,7 +82,7 @@ public sealed partial class SceneGrammar
         _captionPatterns = BuildCaptionPatterns();
     }
 
-    private static IReadOnlyDictionary<string, IReadOnlyList<string>> ReadPhrases(JsonElement e) =>
+    private static Dictionary<string, IReadOnlyList<string>> ReadPhrases(JsonElement e) =>
         e.EnumerateObject().ToDictionary(
             p => p.Name, p => (IReadOnlyList<string>)p.Value.EnumerateArray().Select(v => v.GetString()!).ToList());
 

@@ -6,9 +6,8 @@ namespace Easel.Engine.Models;
 public sealed record ModelEntry(string Name, string Path, bool IsDefault);
 
 /// <summary>
-/// Finds model folders (a folder with model_index.json, or with unet/model.onnx) in the search roots: the paths in
-/// EASEL_MODELS, the configured models path, ./models, and the repository's models/ folder. Folders load once and
-/// are shared by every request.
+/// Finds model folders (a folder with model_index.json, or with unet/model.onnx) in the search roots (see
+/// <see cref="DefaultSearchRoots"/>); the first root holding a name wins. Folders load once and are shared by every request.
 /// </summary>
 public sealed class ModelRegistry : IDisposable
 {
@@ -32,27 +31,21 @@ public sealed class ModelRegistry : IDisposable
     public bool NamesOnly { get; init; }
     public SessionOptionsFactory SessionOptions => _sessionOptions;
 
-    /// <summary>The default search roots: EASEL_MODELS entries, then ./models, then the repository's models/.</summary>
-    public static IReadOnlyList<string> DefaultSearchRoots(string? configuredPath = null)
-    {
-        var roots = new List<string>();
-        var env = Environment.GetEnvironmentVariable("EASEL_MODELS");
-        if (!string.IsNullOrWhiteSpace(env))
-            roots.AddRange(env.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        if (!string.IsNullOrWhiteSpace(configuredPath)) roots.Add(configuredPath);
-        roots.Add(System.IO.Path.Combine(Environment.CurrentDirectory, "models"));
-        var repoModels = FindRepositoryModels(AppContext.BaseDirectory);
-        if (repoModels is not null) roots.Add(repoModels);
-        return roots;
-    }
+    /// <summary>The folder, next to the application, where the packages copy the bundled model.</summary>
+    public static string ApplicationModels => System.IO.Path.Combine(AppContext.BaseDirectory, "models");
 
-    /// <summary>Walks up from <paramref name="start"/> to the folder holding Agents.sln and returns its models/.</summary>
-    public static string? FindRepositoryModels(string start)
+    /// <summary>
+    /// The search roots, in order: <see cref="ApplicationModels"/> (the bundled model travels there with the
+    /// Easel.Engine package and every project that references it), then <paramref name="configuredPaths"/> (a list
+    /// separated by the platform's path separator, <see cref="EaselOptions.ModelsPath"/>), then ./models.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultSearchRoots(string? configuredPaths = null)
     {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Agents.sln")) && Directory.Exists(System.IO.Path.Combine(dir.FullName, "models")))
-                return System.IO.Path.Combine(dir.FullName, "models");
-        return null;
+        var roots = new List<string> { ApplicationModels };
+        if (!string.IsNullOrWhiteSpace(configuredPaths))
+            roots.AddRange(configuredPaths.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        roots.Add(System.IO.Path.GetFullPath("models"));
+        return roots;
     }
 
     public static bool LooksLikeModelFolder(string dir) =>
@@ -108,13 +101,13 @@ public sealed class ModelRegistry : IDisposable
             var entries = List();
             var wanted = string.IsNullOrWhiteSpace(nameOrPath) ? _defaultModel : nameOrPath;
             var entry = wanted is null
-                ? entries.FirstOrDefault()
+                ? (entries.Count > 0 ? entries[0] : null)
                 : entries.FirstOrDefault(e => string.Equals(e.Name, wanted, StringComparison.OrdinalIgnoreCase));
             if (entry is null)
             {
                 var known = entries.Count == 0 ? "none found" : string.Join(", ", entries.Select(e => e.Name));
                 throw new EaselException(wanted is null
-                    ? $"model: no models found. Searched: {string.Join(", ", SearchRoots)}. Put a diffusers ONNX folder in models/ or set EASEL_MODELS."
+                    ? $"model: no models found. Searched: {string.Join(", ", SearchRoots)}. Put a diffusers ONNX folder in models/ or set Easel:ModelsPath (EASEL_MODELS)."
                     : NamesOnly
                         ? $"model: unknown model '{Shorten(wanted)}'; this server takes a model by name only. Known models: {known}."
                         : $"model: unknown model '{Shorten(wanted)}'. Known models: {known}.");

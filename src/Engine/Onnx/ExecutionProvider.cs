@@ -41,13 +41,31 @@ public sealed class SessionOptionsFactory
     /// <summary>The provider actually in use once the first session was created (Auto resolves to Cuda or Cpu).</summary>
     public ExecutionProviderKind Resolved => _resolved ?? _requested;
 
+    /// <summary>Packages that ship ONNX Runtime's native library, named in the error when none loads.</summary>
+    public const string NativeRuntimePackages =
+        "Microsoft.ML.OnnxRuntime (CPU; Easel.Engine brings it unless its native assets are excluded), " +
+        "Microsoft.ML.OnnxRuntime.Gpu (CUDA and TensorRT, Linux and Windows) or Microsoft.ML.OnnxRuntime.DirectML (Windows)";
+
     public SessionOptions Create()
     {
-        var options = new SessionOptions
+        SessionOptions options;
+        try
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
+            options = new SessionOptions
+            {
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            };
+        }
+        catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            // The managed API is there but no native onnxruntime library loads for this platform.
+            var cause = ex is TypeInitializationException { InnerException: { } inner } ? inner : ex;
+            throw new EaselException(
+                $"executionProvider: ONNX Runtime's native library could not be loaded ({cause.GetType().Name}: {cause.Message.Split('\n')[0]}). " +
+                $"Reference one package that ships it: {NativeRuntimePackages}; a RID-specific publish needs one of " +
+                "win-x64, win-arm64, linux-x64, linux-arm64, osx-arm64.", ex);
+        }
         lock (_gate)
         {
             var kind = _resolved ?? _requested;

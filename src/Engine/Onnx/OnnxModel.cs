@@ -17,7 +17,7 @@ public sealed record TensorSpec(string Name, TensorElementType ElementType, int[
     public int? FixedDimension(int axis) => axis < Rank && Dimensions[axis] > 0 ? Dimensions[axis] : null;
 
     public string Describe() =>
-        $"{Name}: {ElementType} [{string.Join(",", Dimensions.Select((d, i) => d > 0 ? d.ToString() : (SymbolicDimensions[i] is { Length: > 0 } s ? s : "?")))}]";
+        $"{Name}: {ElementType} [{string.Join(",", Dimensions.Select((d, i) => d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : (SymbolicDimensions[i] is { Length: > 0 } s ? s : "?")))}]";
 }
 
 /// <summary>Accumulates time spent inside ONNX Runtime so the pipeline can report its own overhead.</summary>

@@ -120,8 +120,8 @@ internal sealed class EditSetup : IDisposable
         int feather = request.MaskFeather == -1 ? 4 : request.MaskFeather;
         setup.RepaintMask = repaint;
         setup.CompositeMask = repaint.Feather(feather).Multiply(repaint); // feather inward: unmasked pixels stay exact
-        setup.Details["mask_grow"] = request.MaskGrow.ToString();
-        setup.Details["mask_feather"] = feather.ToString();
+        setup.Details["mask_grow"] = request.MaskGrow.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        setup.Details["mask_feather"] = feather.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return setup;
     }
 

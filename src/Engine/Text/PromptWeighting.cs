@@ -62,7 +62,7 @@ public static class PromptWeighting
             }
         }
 
-        public IReadOnlyList<WeightedText> Finish()
+        public List<WeightedText> Finish()
         {
             while (_round.Count > 0)
                 Close(_round, Emphasis);

@@ -8,6 +8,8 @@ namespace Easel.McpServer.Cli;
 /// <summary>The <c>easel</c> command line: generate, tokenize, models, bench (serve lives in Mcp/).</summary>
 internal static class CliApp
 {
+    private static readonly JsonSerializerOptions SnakeCaseJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2, ExitCancelled = 130;
 
     public const string Usage = """
@@ -82,7 +84,7 @@ internal static class CliApp
     /// <summary>Engine options from the command line over environment variables over defaults.</summary>
     internal static EaselEngine CreateEngine(CommandLine cl, TextWriter stderr, string? outputDirectory = null)
     {
-        var options = new EaselOptions().WithEnvironment();
+        var options = EaselConfiguration.FromEnvironment();
         if (cl.String("provider") is { } provider) options.ExecutionProvider = provider;
         if (cl.String("models") is { } models) options.ModelsPath = models;
         if (outputDirectory is not null) options.OutputDirectory = outputDirectory;
@@ -207,7 +209,7 @@ internal static class CliApp
         var models = engine.ListModels();
         if (json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(models, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            stdout.WriteLine(JsonSerializer.Serialize(models, SnakeCaseJson));
             return ExitOk;
         }
         if (models.Count == 0)

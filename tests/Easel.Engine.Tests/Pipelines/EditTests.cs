@@ -69,7 +69,7 @@ public class EditTests
         var src = (await engine.GenerateAsync(new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 2, Seed = 1 })).Images[0];
         var smallMask = MaskFile(dir, 32, 32, new Rectangle(8, 8, 8, 8));
         var resized = await engine.InpaintAsync(new EditRequest { Generation = Gen(), Image = src.Path, Mask = smallMask });
-        Assert.Contains(resized.Warnings, w => w.StartsWith("mask: 32x32 differs") && w.Contains("resized"));
+        Assert.Contains(resized.Warnings, w => w.StartsWith("mask: 32x32 differs", StringComparison.Ordinal) && w.Contains("resized"));
     }
 
     [Fact]

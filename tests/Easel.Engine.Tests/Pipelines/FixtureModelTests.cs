@@ -140,7 +140,7 @@ public class FixtureModelTests
             new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); }));
         Assert.Equal([1], steps);
         Assert.Equal(0.0, result.Images[0].Metadata.Guidance);
-        Assert.Contains(result.Warnings, w => w.StartsWith("negative_prompt: ignored"));
+        Assert.Contains(result.Warnings, w => w.StartsWith("negative_prompt: ignored", StringComparison.Ordinal));
     }
 
     [Fact]

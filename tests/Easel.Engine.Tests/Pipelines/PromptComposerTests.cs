@@ -22,7 +22,7 @@ public class PromptComposerTests
         var longMood = string.Join(" ", Enumerable.Repeat("calm", 80));
         var trimmed = PromptComposer.Compose(new PromptParts { Subject = "a lighthouse", Mood = longMood }, "m", true, Count);
         Assert.Equal("a lighthouse", trimmed.Prompt);
-        Assert.Contains(trimmed.Notes, n => n.StartsWith("dropped mood"));
+        Assert.Contains(trimmed.Notes, n => n.StartsWith("dropped mood", StringComparison.Ordinal));
         Assert.Throws<EaselValidationException>(() => PromptComposer.Compose(new PromptParts { Subject = "x", Style = "vaporwave" }, "m", true, Count));
         Assert.Throws<EaselValidationException>(() => PromptComposer.Compose(new PromptParts { Subject = " " }, "m", true, Count));
         Assert.True(PromptComposer.StylePresets.Count >= 5);

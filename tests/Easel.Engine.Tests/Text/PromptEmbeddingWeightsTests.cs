@@ -77,6 +77,6 @@ public class PromptEmbeddingWeightsTests
     public void MismatchedShapesAreRejected()
     {
         Assert.Throws<ArgumentException>(() => PromptEmbeddingWeights.Apply(new float[10], 3, Ones()));
-        Assert.Throws<ArgumentOutOfRangeException>(() => PromptEmbeddingWeights.Apply(new float[0], 0, []));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PromptEmbeddingWeights.Apply([], 0, []));
     }
 }

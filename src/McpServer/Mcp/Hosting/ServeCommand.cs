@@ -27,7 +27,7 @@ public static class ServeCommand
                 throw new EaselValidationException(cl.Positionals[0], "unexpected argument. Usage: easel serve [--http] [--urls URL]");
             if (!http && overrides.Keys.Any(k => k.StartsWith("Easel:Http:", StringComparison.Ordinal)))
                 throw new EaselValidationException("urls", "only applies with --http.");
-            settings = ServeSettings.Load(overrides, Environment.GetEnvironmentVariables(), AppContext.BaseDirectory, http, verbose);
+            settings = ServeSettings.Load(overrides, environment: null, AppContext.BaseDirectory, http, verbose);
         }
         catch (Exception ex) when (ex is EaselException or InvalidOperationException or FileNotFoundException)
         {
