@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Easel.Engine;
+using Easel.Engine.Imaging;
 using Easel.Engine.Pipelines;
 using Microsoft.Extensions.Logging;
 
@@ -10,36 +11,29 @@ internal static class CliApp
 {
     public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2, ExitCancelled = 130;
 
-    public const string Usage = """
-        easel — local diffusion images for agents (ONNX Runtime)
-
-        Usage:
-          easel generate PROMPT [--negative TEXT] [--model NAME|DIR] [--width N] [--height N] [--steps N]
-                         [--guidance X] [--guidance-rescale X] [--scheduler NAME] [--eta X] [--seed N]
-                         [--count N] [--out DIR] [--json]
-          easel img2img PROMPT --image IMG [--strength X] [--resize fit|fill|stretch] [common options]
-          easel inpaint PROMPT --image IMG [--mask IMG] [--strength X] [--mask-grow PX] [--mask-feather PX] [common options]
-          easel outpaint PROMPT --image IMG [--left PX] [--right PX] [--top PX] [--bottom PX] [--strength X] [common options]
-          easel variations [PROMPT] --image IMG [--count N] [--strength X] [common options]
-          easel tokenize TEXT [--model NAME|DIR]
-          easel models [--json]
-          easel bench [--model NAME|DIR] [--width N] [--height N] [--steps N] [--guidance X] [--runs N] [--warmup N]
-          easel serve [--http] [--urls URL]
-          easel help
-
-        Common options: --provider auto|cpu|cuda|tensorrt|directml|coreml (or EASEL_EXECUTION_PROVIDER),
-        --models DIR (extra model folder; EASEL_MODELS also works), --verbose.
-        Schedulers: ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lcm, pndm.
-        """;
+    /// <summary>The overview <c>easel --help</c> prints.</summary>
+    public static string Usage => CliHelp.Overview;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        if (args.Length == 0 || args[0] is "--help" or "-h" || args is ["help"])
         {
             stdout.WriteLine(Usage);
             return args.Length == 0 ? ExitUsage : ExitOk;
         }
+        if (args[0] is "--version")
+        {
+            stdout.WriteLine($"easel {EngineInfo.Version}");
+            return ExitOk;
+        }
         var command = args[0];
+        if (args is ["help", _, ..] || CliHelp.Requested(args.Skip(1)))
+        {
+            var about = args[0] == "help" ? args[1] : command;
+            if (CliHelp.For(about) is not { } help) return Unknown(about, stderr);
+            stdout.WriteLine(help);
+            return ExitOk;
+        }
         try
         {
             var cl = new CommandLine(args.Skip(1), new HashSet<string> { "json", "verbose", "http" });
@@ -75,7 +69,7 @@ internal static class CliApp
 
     private static int Unknown(string command, TextWriter stderr)
     {
-        stderr.WriteLine($"easel: unknown command '{command}'. Commands: generate, img2img, inpaint, outpaint, variations, tokenize, models, bench, serve, help.");
+        stderr.WriteLine($"easel: unknown command '{command}'. Commands: {string.Join(", ", CliHelp.Commands.Select(c => c.Command))}. Run 'easel --help'.");
         return ExitUsage;
     }
 

@@ -5,7 +5,7 @@
 //   node sdk-client.mjs --fixture FIXTURE.json --stdio COMMAND [ARGS...]
 //   node sdk-client.mjs --fixture FIXTURE.json --http URL
 //
-// FIXTURE.json: { "mask": "/abs/mask.png" } (white = repaint). Prints one JSON report line on stdout; exit 0 when
+// FIXTURE.json: { "mask": "data:image/png;base64,…" } (white = repaint). Prints one JSON report line on stdout; exit 0 when
 // every call validated, 1 otherwise. Every request has an explicit timeout.
 import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
