@@ -2,6 +2,9 @@ using System.Text.Json;
 using Easel.Engine;
 using Easel.Engine.Imaging;
 using Easel.Engine.Pipelines;
+using Easel.Engine.Vocabulary;
+using Easel.McpServer.Mcp;
+using Easel.McpServer.Mcp.Tools;
 using Microsoft.Extensions.Logging;
 
 namespace Easel.McpServer.Cli;
@@ -135,13 +138,10 @@ internal static class CliApp
         };
         string prompt = operation == EditOperation.Variations && cl.Positionals.Count == 0 ? "" : RequirePrompt(cl, command);
         var image = cl.String("image") ?? throw new EaselValidationException("image", $"required: easel {command} ... --image PATH");
-        var resize = cl.String("resize") is { } r
-            ? Enum.TryParse<ResizeMode>(r, ignoreCase: true, out var mode) && !int.TryParse(r, out _) ? mode
-              : throw new EaselValidationException("resize", $"'{r}' is not one of fit, fill, stretch.")
-            : ResizeMode.Fit;
+        var resize = ResizeModes.Parse(cl.String("resize"));
         var request = new EditRequest
         {
-            Generation = ReadGenerateRequest(cl, prompt) with { Count = cl.Int("count") ?? (operation == EditOperation.Variations ? 4 : 1) },
+            Generation = ReadGenerateRequest(cl, prompt) with { Count = cl.Int("count") ?? (operation == EditOperation.Variations ? EaselLimits.DefaultVariationCount : EaselLimits.DefaultCount) },
             Image = image,
             Mask = cl.String("mask") is { } mask ? new ImageInput(mask) : null,
             Strength = cl.Double("strength"),
@@ -166,10 +166,12 @@ internal static class CliApp
         foreach (var warning in result.Warnings) stderr.WriteLine($"warning: {warning}");
         if (json)
         {
+            // The field names of every Easel surface (MCP structured content, SK JSON, MEAI metadata).
             stdout.WriteLine(JsonSerializer.Serialize(new
             {
+                operation = result.Images[0].Metadata.Operation,
                 model = result.Model,
-                images = result.Images.Select(i => new { id = i.Id, path = i.Path, seed = i.Seed, width = i.Width, height = i.Height }),
+                images = result.Images.Select(i => new { id = i.Id, uri = i.Stored.ResourceUri, path = i.Path, file_uri = i.Stored.FileUri.AbsoluteUri, seed = i.Seed, width = i.Width, height = i.Height }),
                 warnings = result.Warnings,
                 seconds = Math.Round(result.Timings.Total.TotalSeconds, 3),
             }));
@@ -198,7 +200,8 @@ internal static class CliApp
         var models = engine.ListModels();
         if (json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(models, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            // The list_models shape of the MCP server: family as "sd1"/"sd2"/"sdxl", native_width, can_edit, ...
+            stdout.WriteLine(McpJson.Serialize(models.Select(CatalogTools.Describe).ToList()));
             return ExitOk;
         }
         if (models.Count == 0)
@@ -214,7 +217,7 @@ internal static class CliApp
                 stdout.WriteLine($"{m.Name}{mark}\tERROR: {m.Error}\t{m.Path}");
                 continue;
             }
-            var traits = new List<string> { c.Family.ToString(), $"{c.NativeWidth}x{c.NativeHeight}", c.PredictionType, $"unet {c.UnetInputChannels}ch {c.UnetDtype}", $"scheduler {c.DefaultScheduler}", $"steps {c.DefaultSteps}", $"guidance {c.DefaultGuidance}" };
+            var traits = new List<string> { ModelFamilies.Name(c.Family), $"{c.NativeWidth}x{c.NativeHeight}", c.PredictionType, $"unet {c.UnetInputChannels}ch {c.UnetDtype}", $"scheduler {c.DefaultScheduler}", $"steps {c.DefaultSteps}", $"guidance {c.DefaultGuidance}" };
             if (c.IsInpaintModel) traits.Add("inpaint");
             if (c.IsLcm) traits.Add("lcm");
             if (c.IsTurbo) traits.Add("turbo");

@@ -56,7 +56,9 @@ internal static class ArgumentValidator
             if (!properties.TryGetProperty(name, out var property))
             {
                 var known = string.Join(", ", properties.EnumerateObject().Select(p => p.Name));
-                return $"{name}: unknown argument. Arguments: {known}.";
+                return Easel.Engine.Vocabulary.OpenAiAliases.Hint(name) is { } hint
+                    ? $"{name}: {hint} Arguments: {known}."
+                    : $"{name}: unknown argument. Arguments: {known}.";
             }
             if (CheckValue(name, property, value) is { } problem) return problem;
         }
