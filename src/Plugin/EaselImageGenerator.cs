@@ -1,6 +1,7 @@
 using System.Drawing;
 using Easel.Engine;
 using Easel.Engine.Pipelines;
+using Easel.Engine.Vocabulary;
 using Microsoft.Extensions.AI;
 
 namespace Easel.Plugin;
@@ -12,7 +13,8 @@ namespace Easel.Plugin;
 /// Options honoured: Count, ImageSize, MediaType (PNG, JPEG, WebP), ResponseFormat (Data, Uri, Hosted = Easel image
 /// id), ModelId, and AdditionalProperties seed, steps, guidance, negative_prompt, scheduler, strength, mask, resize,
 /// mask_grow, mask_feather, left, right, top, bottom. Every image is also saved as a PNG in the output folder; each
-/// returned content's AdditionalProperties carry its id, path, seed, width and height.
+/// returned content's AdditionalProperties carry its id, uri (easel://images/{id}), path, file_uri, seed, width and
+/// height — the names every Easel surface uses. OpenAI-style keys (n, size, response_format) are refused.
 /// </summary>
 public sealed class EaselImageGenerator : IImageGenerator
 {
@@ -34,6 +36,8 @@ public sealed class EaselImageGenerator : IImageGenerator
         var mediaType = ImageEncoding.Normalize(options?.MediaType);
         var format = options?.ResponseFormat ?? ImageGenerationResponseFormat.Data;
         var extra = new ExtraOptions(options?.AdditionalProperties);
+        // OpenAI-style names have typed options here (Count, ImageSize, ResponseFormat); refused in the bag, as everywhere.
+        if (options?.AdditionalProperties is { } bag) OpenAiAliases.Reject(bag.Keys);
         var generation = new GenerateRequest
         {
             Prompt = request.Prompt ?? "",
@@ -45,45 +49,35 @@ public sealed class EaselImageGenerator : IImageGenerator
             Guidance = extra.Double("guidance") ?? extra.Double("guidance_scale"),
             Scheduler = extra.String("scheduler"),
             Seed = extra.Long("seed"),
-            Count = options?.Count ?? 1,
+            Count = options?.Count ?? EaselLimits.DefaultCount,
         };
 
         var originals = request.OriginalImages?.ToList() ?? [];
         var result = originals.Count switch
         {
             0 => await _engine.GenerateAsync(generation, null, cancellationToken).ConfigureAwait(false),
-            1 => await EditAsync(generation, ContentInputs.From(originals[0], "original_images"), extra, cancellationToken).ConfigureAwait(false),
+            1 => await EditAsync(generation, options?.Count is null, ContentInputs.From(originals[0], "original_images"), extra, cancellationToken).ConfigureAwait(false),
             _ => throw new EaselValidationException("original_images", $"{originals.Count} images given; Easel edits one image per request."),
         };
         var contents = result.Images.Select(image => ToContent(image, mediaType, format)).ToList();
         return new ImageGenerationResponse(contents) { RawRepresentation = result };
     }
 
-    private Task<GenerationResult> EditAsync(GenerateRequest generation, ImageInput image, ExtraOptions extra, CancellationToken ct)
+    private Task<GenerationResult> EditAsync(GenerateRequest generation, bool defaultCount, ImageInput image, ExtraOptions extra, CancellationToken ct)
     {
         var mask = extra.Raw("mask") is { } m ? ContentInputs.From(m, "mask") : null;
-        var operation = extra.String("operation")?.ToLowerInvariant() switch
-        {
-            null => mask is null ? EditOperation.Restyle : EditOperation.Inpaint,
-            "restyle" or "img2img" => EditOperation.Restyle,
-            "inpaint" => EditOperation.Inpaint,
-            "outpaint" => EditOperation.Outpaint,
-            "variations" or "variation" => EditOperation.Variations,
-            var other => throw new EaselValidationException("operation", $"'{other}' is not one of restyle, inpaint, outpaint, variations."),
-        };
+        var operation = extra.String("operation") is { } named
+            ? ImageOperations.ParseEdit(named)
+            : mask is null ? EditOperation.Restyle : EditOperation.Inpaint;
+        if (operation == EditOperation.Variations && defaultCount)
+            generation = generation with { Count = EaselLimits.DefaultVariationCount };
         var edit = new EditRequest
         {
             Generation = generation,
             Image = image,
             Mask = mask,
             Strength = extra.Double("strength"),
-            Resize = extra.String("resize")?.ToLowerInvariant() switch
-            {
-                null or "fit" => ResizeMode.Fit,
-                "fill" => ResizeMode.Fill,
-                "stretch" => ResizeMode.Stretch,
-                var other => throw new EaselValidationException("resize", $"'{other}' is not one of fit, fill, stretch."),
-            },
+            Resize = ResizeModes.Parse(extra.String("resize")),
             MaskGrow = extra.Int("mask_grow") ?? 0,
             MaskFeather = extra.Int("mask_feather") ?? -1,
             Left = extra.Int("left") ?? 0,
@@ -119,7 +113,9 @@ public sealed class EaselImageGenerator : IImageGenerator
         content.AdditionalProperties = new AdditionalPropertiesDictionary
         {
             ["id"] = image.Id,
+            ["uri"] = image.Stored.ResourceUri,
             ["path"] = image.Path,
+            ["file_uri"] = image.Stored.FileUri.AbsoluteUri,
             ["seed"] = image.Seed,
             ["width"] = image.Width,
             ["height"] = image.Height,

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Easel.Engine;
 using Easel.Engine.Pipelines;
 using Easel.Engine.Text;
+using Easel.Engine.Vocabulary;
 using Microsoft.SemanticKernel;
 
 namespace Easel.Plugin;
@@ -87,7 +88,7 @@ public sealed class EaselPlugin
             Image = image,
             Strength = strength,
         };
-        return RunAsync(() => _engine.RestyleAsync(request with { Resize = ParseResize(resize) }, null, cancellationToken));
+        return RunAsync(() => _engine.RestyleAsync(request with { Resize = ResizeModes.Parse(resize) }, null, cancellationToken));
     }
 
     [KernelFunction("inpaint_image")]
@@ -155,7 +156,7 @@ public sealed class EaselPlugin
                  "Returns JSON with each new file's path, file:// URI, id and seed.")]
     public Task<object> CreateVariationsAsync(
         [Description(ImageArgument)] string image,
-        [Description("How many variations (1–16).")] int count = 3,
+        [Description("How many variations (1–16); default 4.")] int count = EaselLimits.DefaultVariationCount,
         [Description("How far variations may drift, 0–1; default 0.6.")] double? strength = null,
         [Description("Prompt to steer the variations; omit to reuse the prompt stored in an Easel PNG.")] string? prompt = null,
         [Description(NegativeArgument)] string? negative_prompt = null,
@@ -229,12 +230,4 @@ public sealed class EaselPlugin
         var json = ResultJson.Serialize(ImageResultSummary.From(result));
         return _options.ReturnImageContent ? ImageContents.From(result.Images[0], result.Model, json) : json;
     }
-
-    private static ResizeMode ParseResize(string? resize) => resize?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "fit" => ResizeMode.Fit,
-        "fill" or "crop" => ResizeMode.Fill,
-        "stretch" => ResizeMode.Stretch,
-        _ => throw new EaselValidationException("resize", $"'{resize}' is not one of fit, fill, stretch."),
-    };
 }

@@ -1,4 +1,5 @@
 using Easel.Engine;
+using Easel.Engine.Vocabulary;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Services;
 using Microsoft.SemanticKernel.TextToImage;
@@ -29,6 +30,8 @@ public sealed class EaselTextToImageService : ITextToImageService
         ArgumentNullException.ThrowIfNull(input);
         try
         {
+            // OpenAI-style settings (n, size, response_format) are refused, as on every surface, not ignored.
+            if (executionSettings?.ExtensionData is { } data) OpenAiAliases.Reject(data.Keys);
             var settings = EaselExecutionSettings.FromExecutionSettings(executionSettings);
             var result = await _engine.GenerateAsync(settings.ToRequest(input.Text ?? ""), null, cancellationToken).ConfigureAwait(false);
             return result.Images.Select(image => ImageContents.From(image, result.Model)).ToList();

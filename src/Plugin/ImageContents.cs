@@ -13,8 +13,9 @@ internal static class ImageContents
         var metadata = new Dictionary<string, object?>
         {
             ["id"] = image.Id,
+            ["uri"] = image.Stored.ResourceUri,
             ["path"] = image.Path,
-            ["resource_uri"] = image.Stored.ResourceUri,
+            ["file_uri"] = image.Stored.FileUri.AbsoluteUri,
             ["seed"] = image.Seed,
             ["width"] = image.Width,
             ["height"] = image.Height,

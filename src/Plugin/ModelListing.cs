@@ -1,21 +1,27 @@
 using Easel.Engine;
 using Easel.Engine.Schedulers;
 using Easel.Engine.Text;
+using Easel.Engine.Vocabulary;
 
 namespace Easel.Plugin;
 
-/// <summary>One model as list_models shows it; capabilities are null (and <see cref="Error"/> set) when the folder cannot load.</summary>
+/// <summary>
+/// One model as list_models shows it, with the field names of every Easel surface (family "sd1"/"sd2"/"sdxl",
+/// native_width, native_height, inpainting, can_edit); capabilities are null (and <see cref="Error"/> set) when the
+/// folder cannot load.
+/// </summary>
 public sealed record ModelSummary(
     string Name,
     bool IsDefault,
     string? Family,
-    int? Width,
-    int? Height,
+    int? NativeWidth,
+    int? NativeHeight,
     bool? FixedSize,
     int? DefaultSteps,
     double? DefaultGuidance,
     string? DefaultScheduler,
     bool? Inpainting,
+    bool? CanEdit,
     bool? FewStep,
     bool? UsesNegativePrompt,
     string Path,
@@ -31,8 +37,8 @@ public sealed record ModelListing(string? DefaultModel, IReadOnlyList<ModelSumma
         var models = engine.ListModels().Select(m =>
         {
             var c = m.Capabilities;
-            return new ModelSummary(m.Name, m.IsDefault, c?.Family.ToString(), c?.NativeWidth, c?.NativeHeight, c?.FixedSize,
-                c?.DefaultSteps, c?.DefaultGuidance, c?.DefaultScheduler, c?.IsInpaintModel, c is null ? null : c.IsTurbo || c.IsLcm,
+            return new ModelSummary(m.Name, m.IsDefault, c is null ? null : ModelFamilies.Name(c.Family), c?.NativeWidth, c?.NativeHeight, c?.FixedSize,
+                c?.DefaultSteps, c?.DefaultGuidance, c?.DefaultScheduler, c?.IsInpaintModel, c?.HasVaeEncoder, c is null ? null : c.IsTurbo || c.IsLcm,
                 c?.UsesNegativePrompt, m.Path, m.Error);
         }).ToList();
         var presets = PromptComposer.StylePresets.Values.Select(p => new StylePresetSummary(p.Name, p.Description)).ToList();

@@ -6,8 +6,11 @@ using Easel.Engine.Pipelines;
 
 namespace Easel.Plugin;
 
-/// <summary>One saved image as the JSON result describes it.</summary>
-public sealed record ImageSummary(string Id, string Path, string Uri, string Resource, long Seed, int Width, int Height);
+/// <summary>
+/// One saved image as the JSON result describes it, with the field names of every Easel surface: <see cref="Uri"/> is
+/// the easel://images/{id} URI (pass it, or the id, as an image to edit), <see cref="FileUri"/> the file:// URI.
+/// </summary>
+public sealed record ImageSummary(string Id, string Uri, string Path, string FileUri, long Seed, int Width, int Height);
 
 /// <summary>
 /// The compact, text-only result of an image function: what every chat connector can carry back to the model.
@@ -27,7 +30,7 @@ public sealed record ImageResultSummary(
 {
     public static ImageResultSummary From(GenerationResult result)
     {
-        var images = result.Images.Select(i => new ImageSummary(i.Id, i.Path, i.Stored.FileUri.AbsoluteUri, i.Stored.ResourceUri, i.Seed, i.Width, i.Height)).ToList();
+        var images = result.Images.Select(i => new ImageSummary(i.Id, i.Stored.ResourceUri, i.Path, i.Stored.FileUri.AbsoluteUri, i.Seed, i.Width, i.Height)).ToList();
         var first = result.Images.Count > 0 ? result.Images[0].Metadata
             : throw new EaselException("The engine returned no images.");
         return new ImageResultSummary(Describe(result), first.Operation, result.Model, first.Steps, first.Guidance, first.Scheduler,

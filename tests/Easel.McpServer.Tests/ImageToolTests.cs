@@ -179,7 +179,7 @@ public sealed class ImageToolTests(ServerFixture fixture)
         Assert.True(model.GetProperty("can_edit").GetBoolean());
         Assert.True(model.GetProperty("is_default").GetBoolean());
         Assert.Contains("sd15-inpaint", result.Text());
-        Assert.True(s.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "sd15-inpaint").GetProperty("inpaint").GetBoolean());
+        Assert.True(s.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "sd15-inpaint").GetProperty("inpainting").GetBoolean());
     }
 
     [Fact]

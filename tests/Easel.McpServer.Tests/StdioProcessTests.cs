@@ -9,19 +9,7 @@ namespace Easel.McpServer.Tests;
 [Trait("Category", "Process")] // spawns processes: the slow ones (filter with Category!=Process for a quick run)
 public sealed class StdioProcessTests
 {
-    /// <summary>The apphost the build copies beside the tests (the referenced exe project), else its own output.</summary>
-    private static string Executable
-    {
-        get
-        {
-            var name = OperatingSystem.IsWindows() ? "easel.exe" : "easel";
-            var beside = Path.Combine(AppContext.BaseDirectory, name);
-            if (File.Exists(beside)) return beside;
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
-            var own = Path.Combine(RepoPaths.Root, "src", "McpServer", "bin", configuration, "net10.0", name);
-            return File.Exists(own) ? own : throw new FileNotFoundException("Build src/McpServer first: easel executable not found", own);
-        }
-    }
+    private static string Executable => Peers.EaselExecutable.Path;
 
     private static ProcessStartInfo StartInfo(TempDir output, params string[] args)
     {

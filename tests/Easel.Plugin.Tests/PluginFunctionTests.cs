@@ -38,9 +38,9 @@ public class PluginFunctionTests
             var path = image.GetProperty("path").GetString()!;
             Assert.True(File.Exists(path), path);
             Assert.StartsWith(h.Output.Path, path);
-            Assert.Equal(new Uri(path).AbsoluteUri, image.GetProperty("uri").GetString());
-            Assert.StartsWith("file://", image.GetProperty("uri").GetString());
-            Assert.Equal("easel://images/" + image.GetProperty("id").GetString(), image.GetProperty("resource").GetString());
+            Assert.Equal(new Uri(path).AbsoluteUri, image.GetProperty("file_uri").GetString());
+            Assert.StartsWith("file://", image.GetProperty("file_uri").GetString());
+            Assert.Equal("easel://images/" + image.GetProperty("id").GetString(), image.GetProperty("uri").GetString());
             Assert.Equal((TestModel.Size, TestModel.Size), Pixels.SizeOf(path));
             Assert.Equal(TestModel.Size, image.GetProperty("width").GetInt32());
             Assert.Equal("a red circle on blue", MetadataOf(path).Prompt);
@@ -150,7 +150,7 @@ public class PluginFunctionTests
 
         var json = await h.InvokeJsonAsync("create_variations", new KernelArguments
         {
-            ["image"] = source.GetProperty("resource").GetString(), // easel://images/{id}
+            ["image"] = source.GetProperty("uri").GetString(), // easel://images/{id}
             ["count"] = 2,
             ["steps"] = TestModel.Steps,
             ["seed"] = 100,
@@ -177,8 +177,8 @@ public class PluginFunctionTests
         var models = json.GetProperty("models").EnumerateArray().ToList();
         var model = models.Single(m => m.GetProperty("name").GetString() == TestModel.Name);
         Assert.True(model.GetProperty("is_default").GetBoolean());
-        Assert.Equal(TestModel.Size, model.GetProperty("width").GetInt32());
-        Assert.Equal("SD1", model.GetProperty("family").GetString());
+        Assert.Equal(TestModel.Size, model.GetProperty("native_width").GetInt32());
+        Assert.Equal("sd1", model.GetProperty("family").GetString());
         Assert.True(models.Single(m => m.GetProperty("name").GetString() == "sd15-inpaint").GetProperty("inpainting").GetBoolean());
         Assert.True(models.Single(m => m.GetProperty("name").GetString() == "lcm").GetProperty("few_step").GetBoolean());
         var presets = json.GetProperty("style_presets").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();

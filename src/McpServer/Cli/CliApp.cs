@@ -1,6 +1,10 @@
 using System.Text.Json;
 using Easel.Engine;
+using Easel.Engine.Imaging;
 using Easel.Engine.Pipelines;
+using Easel.Engine.Vocabulary;
+using Easel.McpServer.Mcp;
+using Easel.McpServer.Mcp.Tools;
 using Microsoft.Extensions.Logging;
 
 namespace Easel.McpServer.Cli;
@@ -8,40 +12,32 @@ namespace Easel.McpServer.Cli;
 /// <summary>The <c>easel</c> command line: generate, tokenize, models, bench (serve lives in Mcp/).</summary>
 internal static class CliApp
 {
-    private static readonly JsonSerializerOptions SnakeCaseJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2, ExitCancelled = 130;
 
-    public const string Usage = """
-        easel — local diffusion images for agents (ONNX Runtime)
-
-        Usage:
-          easel generate PROMPT [--negative TEXT] [--model NAME|DIR] [--width N] [--height N] [--steps N]
-                         [--guidance X] [--guidance-rescale X] [--scheduler NAME] [--eta X] [--seed N]
-                         [--count N] [--out DIR] [--json]
-          easel img2img PROMPT --image IMG [--strength X] [--resize fit|fill|stretch] [common options]
-          easel inpaint PROMPT --image IMG [--mask IMG] [--strength X] [--mask-grow PX] [--mask-feather PX] [common options]
-          easel outpaint PROMPT --image IMG [--left PX] [--right PX] [--top PX] [--bottom PX] [--strength X] [common options]
-          easel variations [PROMPT] --image IMG [--count N] [--strength X] [common options]
-          easel tokenize TEXT [--model NAME|DIR]
-          easel models [--json]
-          easel bench [--model NAME|DIR] [--width N] [--height N] [--steps N] [--guidance X] [--runs N] [--warmup N]
-          easel serve [--http] [--urls URL]
-          easel help
-
-        Common options: --provider auto|cpu|cuda|tensorrt|directml|coreml (or EASEL_EXECUTION_PROVIDER),
-        --models DIR (extra model folder; EASEL_MODELS also works), --verbose.
-        Schedulers: ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lcm, pndm.
-        """;
+    /// <summary>The overview <c>easel --help</c> prints.</summary>
+    public static string Usage => CliHelp.Overview;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        if (args.Length == 0 || args[0] is "--help" or "-h" || args is ["help"])
         {
             stdout.WriteLine(Usage);
             return args.Length == 0 ? ExitUsage : ExitOk;
         }
+        if (args[0] is "--version")
+        {
+            stdout.WriteLine($"easel {EngineInfo.Version}");
+            return ExitOk;
+        }
         var command = args[0];
+        if (args is ["help", _, ..] || CliHelp.Requested(args.Skip(1)))
+        {
+            var about = args[0] == "help" ? args[1] : command;
+            if (CliHelp.For(about) is not { } help) return Unknown(about, stderr);
+            stdout.WriteLine(help);
+            return ExitOk;
+        }
         try
         {
             var cl = new CommandLine(args.Skip(1), new HashSet<string> { "json", "verbose", "http" });
@@ -77,7 +73,7 @@ internal static class CliApp
 
     private static int Unknown(string command, TextWriter stderr)
     {
-        stderr.WriteLine($"easel: unknown command '{command}'. Commands: generate, img2img, inpaint, outpaint, variations, tokenize, models, bench, serve, help.");
+        stderr.WriteLine($"easel: unknown command '{command}'. Commands: {string.Join(", ", CliHelp.Commands.Select(c => c.Command))}. Run 'easel --help'.");
         return ExitUsage;
     }
 
@@ -143,13 +139,10 @@ internal static class CliApp
         };
         string prompt = operation == EditOperation.Variations && cl.Positionals.Count == 0 ? "" : RequirePrompt(cl, command);
         var image = cl.String("image") ?? throw new EaselValidationException("image", $"required: easel {command} ... --image PATH");
-        var resize = cl.String("resize") is { } r
-            ? Enum.TryParse<ResizeMode>(r, ignoreCase: true, out var mode) && !int.TryParse(r, out _) ? mode
-              : throw new EaselValidationException("resize", $"'{r}' is not one of fit, fill, stretch.")
-            : ResizeMode.Fit;
+        var resize = ResizeModes.Parse(cl.String("resize"));
         var request = new EditRequest
         {
-            Generation = ReadGenerateRequest(cl, prompt) with { Count = cl.Int("count") ?? (operation == EditOperation.Variations ? 4 : 1) },
+            Generation = ReadGenerateRequest(cl, prompt) with { Count = cl.Int("count") ?? (operation == EditOperation.Variations ? EaselLimits.DefaultVariationCount : EaselLimits.DefaultCount) },
             Image = image,
             Strength = cl.Double("strength"),
             Resize = resize,
@@ -177,10 +170,12 @@ internal static class CliApp
         foreach (var warning in result.Warnings) stderr.WriteLine($"warning: {warning}");
         if (json)
         {
+            // The field names of every Easel surface (MCP structured content, SK JSON, MEAI metadata).
             stdout.WriteLine(JsonSerializer.Serialize(new
             {
+                operation = result.Images[0].Metadata.Operation,
                 model = result.Model,
-                images = result.Images.Select(i => new { id = i.Id, path = i.Path, seed = i.Seed, width = i.Width, height = i.Height }),
+                images = result.Images.Select(i => new { id = i.Id, uri = i.Stored.ResourceUri, path = i.Path, file_uri = i.Stored.FileUri.AbsoluteUri, seed = i.Seed, width = i.Width, height = i.Height }),
                 warnings = result.Warnings,
                 seconds = Math.Round(result.Timings.Total.TotalSeconds, 3),
             }));
@@ -209,7 +204,8 @@ internal static class CliApp
         var models = engine.ListModels();
         if (json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(models, SnakeCaseJson));
+            // The list_models shape of the MCP server: family as "sd1"/"sd2"/"sdxl", native_width, can_edit, ...
+            stdout.WriteLine(McpJson.Serialize(models.Select(CatalogTools.Describe).ToList()));
             return ExitOk;
         }
         if (models.Count == 0)
@@ -225,7 +221,7 @@ internal static class CliApp
                 stdout.WriteLine($"{m.Name}{mark}\tERROR: {m.Error}\t{m.Path}");
                 continue;
             }
-            var traits = new List<string> { c.Family.ToString(), $"{c.NativeWidth}x{c.NativeHeight}", c.PredictionType, $"unet {c.UnetInputChannels}ch {c.UnetDtype}", $"scheduler {c.DefaultScheduler}", $"steps {c.DefaultSteps}", $"guidance {c.DefaultGuidance}" };
+            var traits = new List<string> { ModelFamilies.Name(c.Family), $"{c.NativeWidth}x{c.NativeHeight}", c.PredictionType, $"unet {c.UnetInputChannels}ch {c.UnetDtype}", $"scheduler {c.DefaultScheduler}", $"steps {c.DefaultSteps}", $"guidance {c.DefaultGuidance}" };
             if (c.IsInpaintModel) traits.Add("inpaint");
             if (c.IsLcm) traits.Add("lcm");
             if (c.IsTurbo) traits.Add("turbo");

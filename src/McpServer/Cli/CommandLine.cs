@@ -3,7 +3,11 @@ using Easel.Engine;
 
 namespace Easel.McpServer.Cli;
 
-/// <summary>A minimal, strict argument reader: positionals, <c>--name value</c> and <c>--flag</c>. Unknown options are errors.</summary>
+/// <summary>
+/// A minimal, strict argument reader: positionals, <c>--name value</c>, <c>--name=value</c> and <c>--flag</c>. Unknown
+/// options are errors, and so is an option-looking positional (<c>-h</c> as a prompt) unless it follows <c>--</c>.
+/// Help (<c>--help</c>, <c>-h</c>) is handled before parsing, by <see cref="CliHelp"/>.
+/// </summary>
 internal sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
@@ -29,6 +33,8 @@ internal sealed class CommandLine
                 }
                 _options[name] = value;
             }
+            else if (arg.Length > 1 && arg[0] == '-')
+                throw new EaselValidationException(arg, $"unknown option. Options are written --name; a prompt or text that starts with '-' goes after '--' (easel generate -- \"{arg}\").");
             else Positionals.Add(arg);
         }
     }

@@ -10,6 +10,37 @@ namespace Easel.McpServer.Mcp;
 /// </summary>
 internal static class ArgumentValidator
 {
+    /// <summary>
+    /// Easel's one policy for loosely typed arguments, the same as the Semantic Kernel surface's: a null optional
+    /// argument counts as omitted (its default applies), and a string holding exactly a number (invariant culture,
+    /// e.g. "7" or "0.5") in an integer or number argument is read as that number (older Inspector versions and some
+    /// models send numbers as strings). Anything else keeps its JSON type and is checked by <see cref="Check"/>.
+    /// </summary>
+    public static IDictionary<string, JsonElement>? Normalize(JsonElement schema, IDictionary<string, JsonElement>? arguments)
+    {
+        if (arguments is null || schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("properties", out var properties)) return arguments;
+        var required = schema.TryGetProperty("required", out var r) ? r.EnumerateArray().Select(e => e.GetString()).ToHashSet() : [];
+        var normalized = new Dictionary<string, JsonElement>(arguments.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in arguments)
+        {
+            if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined && !required.Contains(name)) continue;
+            normalized[name] = properties.TryGetProperty(name, out var property) ? NumberFromString(property, value) : value;
+        }
+        return normalized;
+    }
+
+    private static JsonElement NumberFromString(JsonElement property, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String) return value;
+        var types = Types(property);
+        var text = value.GetString()!.Trim();
+        if (types.Contains("integer") && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
+            return JsonSerializer.SerializeToElement(whole);
+        if (types.Contains("number") && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
+            return JsonSerializer.SerializeToElement(real);
+        return value;
+    }
+
     /// <summary>The first problem found, or null when the arguments fit the schema.</summary>
     public static string? Check(JsonElement schema, IDictionary<string, JsonElement>? arguments)
     {
@@ -25,7 +56,9 @@ internal static class ArgumentValidator
             if (!properties.TryGetProperty(name, out var property))
             {
                 var known = string.Join(", ", properties.EnumerateObject().Select(p => p.Name));
-                return $"{name}: unknown argument. Arguments: {known}.";
+                return Easel.Engine.Vocabulary.OpenAiAliases.Hint(name) is { } hint
+                    ? $"{name}: {hint} Arguments: {known}."
+                    : $"{name}: unknown argument. Arguments: {known}.";
             }
             if (CheckValue(name, property, value) is { } problem) return problem;
         }

@@ -39,7 +39,19 @@ public static class EaselMcpRegistration
             options.ServerInstructions = Instructions;
         });
 
-    public static IMcpServerBuilder WithEasel(this IMcpServerBuilder builder) => builder
+    public static IMcpServerBuilder WithEasel(this IMcpServerBuilder builder)
+    {
+        // After the SDK has collected the tools: one schema rule for every tool (see PortableSchema).
+        builder.Services.PostConfigure<McpServerOptions>(options =>
+        {
+            foreach (var tool in options.ToolCollection ?? [])
+            {
+                tool.ProtocolTool.InputSchema = PortableSchema.Normalize(tool.ProtocolTool.InputSchema);
+                if (tool.ProtocolTool.OutputSchema is { } output)
+                    tool.ProtocolTool.OutputSchema = PortableSchema.Normalize(output);
+            }
+        });
+        return builder
         .WithTools<ImageTools>(McpJson.Options)
         .WithTools<CatalogTools>(McpJson.Options)
         .WithTools<JobTools>(McpJson.Options)
@@ -48,4 +60,5 @@ public static class EaselMcpRegistration
         .WithListResourcesHandler((context, _) => RecentImageList.ListAsync(context.Services!.GetRequiredService<EaselEngine>()))
         .WithCompleteHandler((context, _) => ValueTask.FromResult(ArgumentCompletions.Complete(context.Services!.GetRequiredService<EaselEngine>(), context.Params)))
         .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Wrap));
+    }
 }

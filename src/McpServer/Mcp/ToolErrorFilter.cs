@@ -18,10 +18,12 @@ internal static class ToolErrorFilter
         async (context, cancellationToken) =>
         {
             var toolName = context.Params?.Name;
-            if (toolName is not null && context.Server.ServerOptions.ToolCollection is { } tools && tools.TryGetPrimitive(toolName, out var tool)
-                && ArgumentValidator.Check(tool.ProtocolTool.InputSchema, context.Params!.Arguments) is { } problem)
+            if (toolName is not null && context.Server.ServerOptions.ToolCollection is { } tools && tools.TryGetPrimitive(toolName, out var tool))
             {
-                return Error($"{toolName}: {problem}");
+                var schema = tool.ProtocolTool.InputSchema;
+                context.Params!.Arguments = ArgumentValidator.Normalize(schema, context.Params.Arguments);
+                if (ArgumentValidator.Check(schema, context.Params.Arguments) is { } problem)
+                    return Error($"{toolName}: {problem}");
             }
             try
             {

@@ -43,7 +43,7 @@ public sealed record GenerationParameters(
 public sealed record JobOutput(
     [property: Description("Job id for get_job and cancel_job.")] string JobId,
     [property: Description("queued, running, succeeded, failed or cancelled.")] string State,
-    [property: Description("generate, restyle, inpaint, outpaint or variations.")] string Operation,
+    [property: Description("txt2img, img2img, inpaint, outpaint or variation (the name image results report).")] string Operation,
     [property: Description("queued, encoding, denoising, decoding, or the final state.")] string Stage,
     [property: Description("Denoising steps done, over all images.")] int Completed,
     [property: Description("Denoising steps in all (0 until the job starts).")] int Total,
@@ -72,7 +72,7 @@ public sealed record ModelOutput(
     string? DefaultScheduler,
     [property: Description("Whether negative prompts have any effect (not for Turbo/LCM models).")] bool? UsesNegativePrompt,
     [property: Description("Whether the model can edit images (restyle, inpaint, outpaint, variations): it has a VAE encoder.")] bool? CanEdit,
-    [property: Description("A dedicated inpainting model (9-channel UNet).")] bool? Inpaint,
+    [property: Description("A dedicated inpainting model (9-channel UNet).")] bool? Inpainting,
     [property: Description("Size locked to the native size.")] bool? FixedSize,
     [property: Description("Why the folder cannot be used.")] string? Error);
 

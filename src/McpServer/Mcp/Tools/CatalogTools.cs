@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Easel.Engine;
 using Easel.Engine.Text;
+using Easel.Engine.Vocabulary;
 using Easel.McpServer.Mcp.Results;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -74,7 +75,7 @@ public sealed class CatalogTools(EaselEngine engine)
     internal static ModelOutput Describe(ModelInfo m)
     {
         var c = m.Capabilities;
-        return new ModelOutput(m.Name, m.Path, m.IsDefault, c?.Family.ToString().ToLowerInvariant(), c?.NativeWidth, c?.NativeHeight,
+        return new ModelOutput(m.Name, m.Path, m.IsDefault, c is null ? null : ModelFamilies.Name(c.Family), c?.NativeWidth, c?.NativeHeight,
             c?.DefaultSteps, c?.DefaultGuidance, c?.DefaultScheduler, c?.UsesNegativePrompt, c?.HasVaeEncoder, c?.IsInpaintModel, c?.FixedSize, m.Error);
     }
 
@@ -83,7 +84,7 @@ public sealed class CatalogTools(EaselEngine engine)
         var mark = m.IsDefault ? " (default)" : "";
         if (m.Capabilities is not { } c) return $"{m.Name}{mark}: unusable: {m.Error}";
         var inv = CultureInfo.InvariantCulture;
-        var traits = new List<string> { c.Family.ToString(), $"{c.NativeWidth}x{c.NativeHeight}", $"{c.DefaultSteps} steps", string.Format(inv, "guidance {0}", c.DefaultGuidance), c.DefaultScheduler };
+        var traits = new List<string> { ModelFamilies.Name(c.Family), $"{c.NativeWidth}x{c.NativeHeight}", $"{c.DefaultSteps} steps", string.Format(inv, "guidance {0}", c.DefaultGuidance), c.DefaultScheduler };
         if (c.IsInpaintModel) traits.Add("inpaint model");
         if (c.IsLcm) traits.Add("LCM");
         if (c.IsTurbo) traits.Add("turbo");

@@ -1,3 +1,5 @@
+using Easel.Engine.Vocabulary;
+
 namespace Easel.McpServer.Mcp.Tools;
 
 /// <summary>Parameter descriptions shared by the tools (attributes need constants).</summary>
@@ -24,13 +26,14 @@ internal static class Docs
     public const string Schedulers = "ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lcm, pndm";
     public const string StylePresetNames = "photographic, cinematic, watercolor, oil-painting, line-art, pixel-art, anime, 3d-render, flat-illustration";
 
-    // Engine limits (RequestResolver, EditSetup), repeated for the schemas; tests compare them with the engine.
-    public const int MaxSide = 2048;
-    public const int MaxSteps = 1000;
-    public const int MaxCount = 16;
-    public const double MaxGuidance = 100;
-    public const double MaxSeed = 9007199254740991; // 2^53-1: the largest integer every JSON client keeps exact
-    public const int MaxMaskPixels = 64;
+    // The engine's limits (Easel.Engine.Vocabulary), named here for the Range attributes.
+    public const int MaxSide = EaselLimits.MaxSide;
+    public const int MaxSteps = EaselLimits.MaxSteps;
+    public const int MaxCount = EaselLimits.MaxCount;
+    public const double MaxGuidance = EaselLimits.MaxGuidance;
+    public const double MaxSeed = EaselLimits.MaxPortableSeed;
+    public const int MaxMaskPixels = EaselLimits.MaxMaskPixels;
+    public const int DefaultVariationCount = EaselLimits.DefaultVariationCount;
 
     /// <summary>
     /// Longest image/mask argument: 16 MiB as base64 (a 4-megapixel PNG is at most ~12 MB). Larger inline data only

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Easel.Engine.Pipelines;
+using Easel.Engine.Vocabulary;
 using Easel.McpServer.Mcp.Results;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -67,7 +68,7 @@ public sealed class ImageTools(ToolRunner runner)
             Generation = ToolRunner.Request(prompt, negative_prompt, model, width, height, steps, guidance, scheduler, seed, count),
             Image = ToolRunner.RequireImage(image),
             Strength = strength,
-            Resize = ToolRunner.ParseResize(resize),
+            Resize = ResizeModes.Parse(resize),
         };
         return runner.RunAsync(context, inline, (progress, ct) => runner.Engine.RestyleAsync(request, progress, ct), cancellationToken);
     }
@@ -149,7 +150,7 @@ public sealed class ImageTools(ToolRunner runner)
         RequestContext<CallToolRequestParams> context,
         [Description(Docs.Image), MaxLength(Docs.MaxImageArgumentChars)] string image,
         [Description("Optional prompt; default: the prompt embedded in an Easel PNG, else none.")] string? prompt = null,
-        [Description("Number of variations."), Range(1, Docs.MaxCount)] int count = 4,
+        [Description("Number of variations."), Range(1, Docs.MaxCount)] int count = Docs.DefaultVariationCount,
         [Description(Docs.Strength + " Default 0.6."), Range(0.0, 1.0)] double? strength = null,
         [Description(Docs.NegativePrompt)] string? negative_prompt = null,
         [Description(Docs.Model)] string? model = null,

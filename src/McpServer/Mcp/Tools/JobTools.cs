@@ -4,6 +4,7 @@ using System.Globalization;
 using Easel.Engine;
 using Easel.Engine.Jobs;
 using Easel.Engine.Pipelines;
+using Easel.Engine.Vocabulary;
 using Easel.McpServer.Mcp.Results;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -49,7 +50,7 @@ public sealed class JobTools(EaselEngine engine, JobManager jobs)
     {
         var op = (operation ?? "generate").Trim().ToLowerInvariant();
         var generation = ToolRunner.Request(prompt, negative_prompt, model, width, height, steps, guidance, scheduler, seed,
-            count ?? (op == "variations" ? 4 : 1));
+            count ?? (op == "variations" ? EaselLimits.DefaultVariationCount : EaselLimits.DefaultCount));
         JobWork work;
         if (op == "generate")
         {
@@ -59,21 +60,14 @@ public sealed class JobTools(EaselEngine engine, JobManager jobs)
         }
         else
         {
-            var kind = op switch
-            {
-                "restyle" => EditOperation.Restyle,
-                "inpaint" => EditOperation.Inpaint,
-                "outpaint" => EditOperation.Outpaint,
-                "variations" => EditOperation.Variations,
-                _ => throw new EaselValidationException("operation", $"'{operation}' is not one of generate, restyle, inpaint, outpaint, variations."),
-            };
+            var kind = ImageOperations.ParseEdit(op);
             var request = new EditRequest
             {
                 Generation = generation,
                 Image = ToolRunner.RequireImage(image),
                 Mask = string.IsNullOrWhiteSpace(mask) ? null : new ImageInput(mask),
                 Strength = strength,
-                Resize = ToolRunner.ParseResize(resize),
+                Resize = ResizeModes.Parse(resize),
                 MaskGrow = mask_grow,
                 MaskFeather = mask_feather ?? -1,
                 Left = left,
@@ -83,7 +77,7 @@ public sealed class JobTools(EaselEngine engine, JobManager jobs)
             };
             work = (progress, ct) => engine.EditAsync(kind, request, progress, ct);
         }
-        var started = jobs.Start(op, work);
+        var started = jobs.Start(ImageOperations.Normalize(op), work);
         return Plain(started, $"Started job {started.Id} ({op}). Call get_job with job_id '{started.Id}' (wait_seconds up to 50) for progress and the images; cancel_job stops it.");
     }
 

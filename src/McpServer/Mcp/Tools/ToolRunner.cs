@@ -32,14 +32,6 @@ public sealed class ToolRunner(EaselEngine engine, ILogger<ToolRunner> logger)
         return ImageResultBuilder.Build(result, mode);
     }
 
-    internal static ResizeMode ParseResize(string? value) => (value ?? "fit").Trim().ToLowerInvariant() switch
-    {
-        "fit" or "" => ResizeMode.Fit,
-        "fill" => ResizeMode.Fill,
-        "stretch" => ResizeMode.Stretch,
-        _ => throw new EaselValidationException("resize", $"'{value}' is not one of fit, fill, stretch."),
-    };
-
     internal static GenerateRequest Request(string? prompt, string? negativePrompt, string? model, int? width, int? height,
         int? steps, double? guidance, string? scheduler, long? seed, int count) => new()
     {

@@ -1,0 +1,45 @@
+namespace Easel.McpServer.Cli;
+
+/// <summary>The help text of each <c>easel</c> command, and the overview built from them.</summary>
+internal static class CliHelp
+{
+    private const string Common = """
+
+        Common options: --model NAME|DIR, --negative TEXT, --width N, --height N, --steps N, --guidance X,
+        --guidance-rescale X, --scheduler NAME, --eta X, --seed N, --out DIR, --json,
+        --provider auto|cpu|cuda|tensorrt|directml|coreml (or EASEL_EXECUTION_PROVIDER),
+        --models DIR (extra model folder; EASEL_MODELS also works), --verbose.
+        Schedulers: ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lcm, pndm.
+        A prompt that starts with '-' goes after '--':  easel generate -- "-shaped logo"
+        """;
+
+    /// <summary>Each command's synopsis, in the order the overview lists them.</summary>
+    public static readonly IReadOnlyList<(string Command, string Synopsis)> Commands =
+    [
+        ("generate", "easel generate PROMPT [--count N] [common options]"),
+        ("img2img", "easel img2img PROMPT --image IMG [--strength X] [--resize fit|fill|stretch] [common options]"),
+        ("inpaint", "easel inpaint PROMPT --image IMG [--mask IMG] [--strength X] [--mask-grow PX] [--mask-feather PX] [common options]"),
+        ("outpaint", "easel outpaint PROMPT --image IMG [--left PX] [--right PX] [--top PX] [--bottom PX] [--strength X] [common options]"),
+        ("variations", "easel variations [PROMPT] --image IMG [--count N (default 4)] [--strength X] [common options]"),
+        ("tokenize", "easel tokenize TEXT [--model NAME|DIR]"),
+        ("models", "easel models [--json] [--models DIR]"),
+        ("bench", "easel bench [PROMPT] [--model NAME|DIR] [--width N] [--height N] [--steps N] [--guidance X] [--runs N] [--warmup N] [--json]"),
+        ("serve", "easel serve [--http] [--urls URL[;URL]] [--models DIR] [--provider P] [--out DIR] [--verbose]   (MCP over stdio, or Streamable HTTP at /mcp)"),
+        ("help", "easel help [COMMAND]   (also: easel --help, easel COMMAND --help or -h; easel --version)"),
+    ];
+
+    private static readonly HashSet<string> WithCommonOptions = ["generate", "img2img", "inpaint", "outpaint", "variations"];
+
+    public static string Overview =>
+        "easel — local diffusion images for agents (ONNX Runtime)\n\nUsage:\n" +
+        string.Join("\n", Commands.Select(c => "  " + c.Synopsis)) + "\n" + Common;
+
+    /// <summary>The help of one command, or null for an unknown one.</summary>
+    public static string? For(string command) => Commands.FirstOrDefault(c => c.Command == command) is { Synopsis: { } synopsis }
+        ? "Usage: " + synopsis + (WithCommonOptions.Contains(command) ? "\n" + Common : "")
+        : null;
+
+    /// <summary>Whether the arguments ask for help (<c>--help</c> or <c>-h</c> before any <c>--</c>).</summary>
+    public static bool Requested(IEnumerable<string> args) =>
+        args.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h");
+}
