@@ -1,4 +1,5 @@
 using Easel.Engine;
+using Easel.McpServer.Http;
 using Easel.McpServer.Mcp.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -35,6 +36,7 @@ public static class HttpServer
             .WithEasel();
 
         var app = builder.Build();
+        app.MapImageApis(); // OpenAI Images API, AUTOMATIC1111 subset, /health, /ready: before the guard, see MapImageApis
         var guard = app.Services.GetRequiredService<RequestGuard>();
         app.Use((context, next) => guard.InvokeAsync(context, next));
         app.MapMcp(Path);
