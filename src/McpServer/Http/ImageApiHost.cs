@@ -145,6 +145,13 @@ public sealed class ImageApiHost
         return new ApiProblem(ApiProblemKind.Failed, $"Internal error ({exception.GetType().Name}); the server log has the details.", null);
     }
 
+    /// <summary>Server-Timing: the engine's own time, so a client can see what the HTTP layer adds.</summary>
+    internal static void AddServerTiming(HttpResponse response, IEnumerable<Engine.Pipelines.GenerationResult> results)
+    {
+        double ms = results.Sum(r => r.Timings.Total.TotalMilliseconds);
+        response.Headers["Server-Timing"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"engine;dur={ms:F1}");
+    }
+
     /// <summary>Scheme, host and path base of this request, for links back to this server.</summary>
     internal static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 }

@@ -95,6 +95,7 @@ internal static class A1111Endpoints
         {
             state.End(job);
         }
+        if (result is not null) ImageApiHost.AddServerTiming(context.Response, [result]);
         await context.Response.WriteAsJsonAsync(Response(call, result, job), context.RequestAborted);
     }
 

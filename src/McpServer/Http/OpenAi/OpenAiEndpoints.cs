@@ -60,6 +60,7 @@ internal static class OpenAiEndpoints
         var results = await RunAsync(host, call, null, context.RequestAborted).ConfigureAwait(false);
         var baseUrl = ImageApiHost.BaseUrl(context.Request);
         var first = results.SelectMany(r => r.Images).FirstOrDefault();
+        ImageApiHost.AddServerTiming(context.Response, results);
         await context.Response.WriteAsJsonAsync(new Dictionary<string, object?>
         {
             ["created"] = created,
