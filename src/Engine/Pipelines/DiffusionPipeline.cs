@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Easel.Engine.Imaging;
 using Easel.Engine.Onnx;
 using Easel.Engine.Schedulers;
 using Easel.Engine.Tensors;
@@ -78,7 +79,13 @@ internal static class DiffusionPipeline
                     clock.Restart();
                     progress?.Invoke(new GenerationProgress("denoising", image, request.Count, step, total));
                 },
-                timings, ct);
+                timings, ct, request.Previews,
+                (step, total, estimate) =>
+                {
+                    using var preview = vae.Decode(estimate, null, ct);
+                    progress?.Invoke(new GenerationProgress("preview", image, request.Count, step, total) { Preview = PngCodec.Encode(preview, null) });
+                    clock.Restart(); // preview decoding is not step time
+                });
 
             // 5. Decode to pixels.
             progress?.Invoke(new GenerationProgress("decoding", i, request.Count, steps, steps));

@@ -17,7 +17,8 @@ internal sealed record ResolvedRequest(
     SchedulerConfig SchedulerConfig,
     double? Eta,
     long Seed,
-    int Count)
+    int Count,
+    int Previews = 0)
 {
     public ModelCapabilities Capabilities => Model.Capabilities;
 
@@ -73,6 +74,9 @@ internal static class RequestResolver
         if (request.Eta is { } eta && (!double.IsFinite(eta) || eta < 0 || eta > 1))
             throw new EaselValidationException("eta", $"{eta} is outside the allowed range 0–1.");
 
+        if (request.Previews < 0 || request.Previews > MaxSteps)
+            throw new EaselValidationException("previews", $"{request.Previews} is outside the allowed range 0–{MaxSteps}.");
+
         long seed = request.Seed ?? Random.Shared.NextInt64(0, 1L << 32);
         if (seed < 0 || seed > MaxSeed)
             throw new EaselValidationException("seed", $"{seed} is outside the allowed range 0–{MaxSeed}.");
@@ -95,7 +99,7 @@ internal static class RequestResolver
                 (schedulerName == SchedulerFactory.Lcm ? " (its original_inference_steps)." : "."));
 
         return new ResolvedRequest(model, request.Prompt, request.NegativePrompt ?? "", width, height, steps, guidance,
-            request.GuidanceRescale, schedulerName, config, request.Eta, seed, request.Count);
+            request.GuidanceRescale, schedulerName, config, request.Eta, seed, request.Count, request.Previews);
     }
 
     private static void CheckText(string field, string? text)

@@ -17,11 +17,19 @@ public sealed record GenerateRequest
     public double? Eta { get; init; }
     public long? Seed { get; init; }
     public int Count { get; init; } = 1;
+    /// <summary>Previews per image: the current x0 estimate is decoded this many times, evenly spaced over the steps (0 = none).</summary>
+    public int Previews { get; init; }
 }
 
-/// <summary>Where a request is: "queued" (with its queue position), "encoding", "denoising" (per step), "decoding".</summary>
+/// <summary>
+/// Where a request is: "queued" (with its queue position), "encoding", "denoising" (per step), "preview" (only when
+/// <see cref="GenerateRequest.Previews"/> asks: <see cref="Preview"/> holds the decoded x0 estimate after that step), "decoding".
+/// </summary>
 public sealed record GenerationProgress(string Stage, int Image, int Images, int Step, int Steps, int? QueuePosition = null)
 {
+    /// <summary>Stage "preview": a PNG of the image the current step predicts (the denoised estimate x0, decoded).</summary>
+    public byte[]? Preview { get; init; }
+
     /// <summary>Overall progress in steps over all images (for progress notifications).</summary>
     public int Completed => (Image * Steps) + Step;
     public int Total => Images * Steps;

@@ -12,7 +12,6 @@ namespace Easel.McpServer.Cli;
 /// <summary>The <c>easel</c> command line: generate, tokenize, models, bench (serve lives in Mcp/).</summary>
 internal static class CliApp
 {
-
     public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2, ExitCancelled = 130;
 
     /// <summary>The overview <c>easel --help</c> prints.</summary>

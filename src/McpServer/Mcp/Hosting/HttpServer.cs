@@ -1,4 +1,5 @@
 using Easel.Engine;
+using Easel.McpServer.Http;
 using Easel.McpServer.Mcp.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -46,6 +47,7 @@ public static class HttpServer
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             if (safety.ConfirmBound(bound) is not null) app.Lifetime.StopApplication();
         });
+        app.MapImageApis(); // OpenAI Images API, AUTOMATIC1111 subset, /health, /ready: before the guard, see MapImageApis
         var guard = app.Services.GetRequiredService<RequestGuard>();
         app.Use((context, next) => guard.InvokeAsync(context, next));
         app.MapMcp(Path);
