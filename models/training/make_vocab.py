@@ -52,6 +52,19 @@ def grammar_words(grammar):
     for v in grammar["size_phrases"].values():
         text += v
     text += grammar["templates_one"] + grammar["templates_two"]
+    w = grammar.get("world")
+    if w:  # the v2 world's words: shapes, plurals, count words, relation phrases and every template
+        text += list(w["shapes"].keys()) + list(w["plurals"].values())
+        for v in w["counts"].values():
+            text += v
+        for r in w["relations"].values():
+            text += r["phrases"]
+        for k in ("object_phrases",):
+            for v in w[k].values():
+                text += v
+        for k in ("scene_templates", "scene_templates_no_bg", "pair_joins", "relation_joins", "eval_scene_templates",
+                  "eval_scene_templates_no_bg"):
+            text += w[k]
     words = set()
     for t in text:
         t = re.sub(r"\{[a-z0-9]+\}", " ", t.lower())

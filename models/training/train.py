@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Train Easel's bundled miniature Stable Diffusion from scratch and export it in the diffusers ONNX layout.
 
-    python3 models/training/train.py --out models/easel-shapes [--smoke] [--work DIR] [--restart]
+    python3 models/training/train.py --out /work/ckpt/easel-shapes-v2/model [--smoke] [--work DIR] [--restart]
 
-Stages (each resumable from models/training/work/): bank -> vae -> latents -> diffusion -> export -> eval.
+Stages (each resumable from --work, default /work/ckpt/easel-shapes-v2/work): bank -> vae -> latents -> diffusion
+-> export -> eval. The v2 world (scene_grammar.json "world": 1-4 objects, sampled unsaid attributes, several canvas
+sizes) is trained warm-started from the bundled v1 model's exported weights (models/easel-shapes).
 A stage stops at its step count or its wall-clock budget, whichever comes first, and logs the steps reached.
 """
 import argparse
@@ -26,23 +28,33 @@ from config import merged  # noqa: E402
 from diffusion import alphas_cumprod, sample  # noqa: E402
 from judge import score  # noqa: E402
 from networks import TextEncoder, UNet, VaeDecoder, VaeEncoder, count_params  # noqa: E402
-from scenes import Grammar, caption, eval_prompts, render, sample_scenes, to_model_pixels  # noqa: E402
+from scenes import Grammar, to_model_pixels  # noqa: E402
+from world import World, caption as world_caption, render_scene, sample_scene  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 CLIP_REFERENCE = "/work/shared/reference/clip"
+DEFAULT_ROOT = "/work/ckpt/easel-shapes-v2"
+WARM_START = os.path.join(REPO, "models", "easel-shapes-v1") if os.path.isdir(os.path.join(REPO, "models", "easel-shapes-v1")) \
+    else os.path.join(REPO, "models", "easel-shapes")
+
+
+def bucket_key(w, h):
+    return f"{w}x{h}"
 
 
 class Run:
     def __init__(self, args):
         self.cfg = merged(args.smoke)
         self.out = os.path.abspath(args.out)
-        self.work = os.path.abspath(args.work or os.path.join(HERE, "work", "smoke" if args.smoke else "full"))
+        self.work = os.path.abspath(args.work or default_work(args.smoke))
         os.makedirs(self.work, exist_ok=True)
         os.makedirs(self.out, exist_ok=True)
         self.log_path = os.path.join(self.work, "training_log.jsonl")
         self.state_path = os.path.join(self.work, "state.json")
         self.state = json.load(open(self.state_path)) if os.path.exists(self.state_path) else {"done": []}
         self.g = Grammar()
+        self.wd = World()
+        self.warm = args.warm_start
         torch.set_num_threads(self.cfg["threads"])
 
     # ---------------------------------------------------------------- bookkeeping
@@ -66,21 +78,43 @@ class Run:
 
     # ---------------------------------------------------------------- stage 0: scene bank
     def stage_bank(self):
+        """Render the scene bank once, grouped by canvas size; k captions per scene (each may drop an optional
+        said attribute, so the same image is seen with more and less specific captions)."""
         c = self.cfg["bank"]
         t0 = time.time()
         rng = self.seed(0)
-        scenes = sample_scenes(self.g, c["scenes"], rng, c["two_object_fraction"])
-        images, masks = render(self.g, scenes)
         tok = self.tokenizer()
         k = c["captions_per_scene"]
-        ids = np.zeros((c["scenes"], k, 77), dtype=np.int16)
+        groups = {}
         for i in range(c["scenes"]):
-            for j in range(k):
-                ids[i, j] = tok(caption(self.g, scenes["bg"][i], scenes["n_obj"][i], scenes["obj"][i], rng))
-        np.savez(self.path("bank.npz"), images=images, masks=masks, ids=ids, **scenes)
-        self.log(stage="bank", scenes=c["scenes"], two_object=int((scenes["n_obj"] == 2).sum()),
-                 unique_first_captions=len({tuple(r) for r in ids[:, 0]}), wall_s=round(time.time() - t0, 1))
+            scene = sample_scene(self.wd, rng)
+            img, mask = render_scene(self.wd, scene)
+            ids = [tok(world_caption(self.wd, scene, rng, drop=0.0 if j == 0 else c["caption_drop"])) for j in range(k)]
+            g = groups.setdefault(bucket_key(scene["W"], scene["H"]), {"images": [], "masks": [], "ids": [], "n_obj": []})
+            g["images"].append(img), g["masks"].append(mask), g["ids"].append(ids), g["n_obj"].append(len(scene["objects"]))
+        arrays = {}
+        for key, g in groups.items():
+            arrays[f"images_{key}"] = np.stack(g["images"])
+            arrays[f"masks_{key}"] = np.stack(g["masks"])
+            arrays[f"ids_{key}"] = np.array(g["ids"], dtype=np.int16)
+            arrays[f"nobj_{key}"] = np.array(g["n_obj"], dtype=np.int8)
+        np.savez(self.path("bank.npz"), **arrays)
+        self.log(stage="bank", scenes=c["scenes"], buckets={key: len(g["ids"]) for key, g in groups.items()},
+                 objects={str(n): int(sum(x == n for g in groups.values() for x in g["n_obj"])) for n in range(1, 5)},
+                 wall_s=round(time.time() - t0, 1))
         self.finish("bank")
+
+    def buckets(self):
+        """Canvas keys of the bank and their share of scenes (the sampling weight of each bucket)."""
+        bank = self.bank()
+        keys = sorted(k[len("ids_"):] for k in bank if k.startswith("ids_"))
+        counts = np.array([len(bank["ids_" + k]) for k in keys], dtype=np.float64)
+        return keys, counts / counts.sum()
+
+    def batch_for(self, key, base):
+        """Batch size for a canvas: about the same number of latent pixels per step as base x 64x64."""
+        w, h = (int(v) for v in key.split("x"))
+        return int(max(base // 4, min(base, round(base * 64 * 64 / (w * h)))))
 
     def tokenizer(self):
         return ClipTokenizer(os.path.join(self.out, "tokenizer"))
@@ -178,14 +212,18 @@ class Run:
         c = self.cfg["vae"]
         torch.manual_seed(self.cfg["seed"])
         enc, dec = self.vae_modules()
+        if self.warm and not os.path.exists(self.path("vae.pt")):
+            self.warm_start_vae(enc, dec)
         bank = self.bank()
-        n = len(bank["bg"])
+        keys, weights = self.buckets()
         dil = torch.nn.MaxPool2d(3, stride=1, padding=1)
 
         def step_fn(step):
-            idx = self.seed(1, step).integers(n, size=c["batch"])
-            x = torch.from_numpy(to_model_pixels(bank["images"][idx]))
-            m = dil(torch.from_numpy(bank["masks"][idx]).float()[:, None])
+            rng = self.seed(1, step)
+            key = keys[int(rng.choice(len(keys), p=weights))]
+            idx = rng.integers(len(bank["ids_" + key]), size=self.batch_for(key, c["batch"]))
+            x = torch.from_numpy(to_model_pixels(bank["images_" + key][idx]))
+            m = dil(torch.from_numpy(bank["masks_" + key][idx]).float()[:, None])
             z = enc(x)
             zn = z + c["latent_noise"] * z.detach().std() * torch.randn_like(z)
             y = dec(zn)
@@ -204,6 +242,15 @@ class Run:
         self.log(stage="vae", event="round_trip", **rt)
         self.finish("vae", steps=steps, elapsed_s=round(elapsed, 1), stopped_by=stopped, round_trip=rt)
 
+    def warm_start_vae(self, enc, dec):
+        from export import VaeDecoderGraph
+        from warmstart import GRAPHS, load_from_onnx
+        _, miss_e = load_from_onnx(enc, os.path.join(self.warm, "vae_encoder", "model.onnx"), (torch.randn(1, 3, 64, 64),),
+                                   *GRAPHS["vae_encoder"])
+        _, miss_d = load_from_onnx(VaeDecoderGraph(dec), os.path.join(self.warm, "vae_decoder", "model.onnx"),
+                                   (torch.randn(1, 4, 8, 8),), *GRAPHS["vae_decoder"])
+        self.log(stage="vae", event="warm_start", source=self.warm, missing=miss_e + miss_d)
+
     def load_vae(self):
         enc, dec = self.vae_modules()
         s = torch.load(self.path("vae.pt"))
@@ -213,20 +260,14 @@ class Run:
 
     @torch.no_grad()
     def vae_round_trip(self, enc, dec):
-        """Judge ground-truth held-out scenes before and after encode/decode (all triples x sizes x positions)."""
-        targets = [{"color": c, "shape": s, "size": size, "position": p, "bg": b}
-                   for (c, s, b) in self.g.holdout_list for size in range(len(self.g.sizes)) for p in range(9)]
-        scenes = {"bg": np.array([t["bg"] for t in targets]), "n_obj": np.ones(len(targets), dtype=np.int64),
-                  "obj": np.array([[[t["color"], t["shape"], t["size"], t["position"]], [-1] * 4] for t in targets])}
-        images, _ = render(self.g, scenes)
-        x = torch.from_numpy(to_model_pixels(images))
-        y = dec(enc(x)).clamp(-1, 1)
-        recon = to_uint8(y)
-        small = [i for i, t in enumerate(targets) if t["size"] == 0]
-        return {"mse": round(float(((y - x) ** 2).mean()), 5),
-                "ground_truth": score(images, targets, self.g),
-                "round_trip": score(recon, targets, self.g),
-                "round_trip_small": score(recon[small], [targets[i] for i in small], self.g)}
+        """MSE of encode/decode on fresh world scenes of every canvas (the judge check is the C# one)."""
+        rng = self.seed(2)
+        out = {}
+        for w, h in self.wd.canvases[:4]:
+            imgs = np.stack([render_scene(self.wd, sample_scene(self.wd, rng, canvas=(w, h)))[0] for _ in range(8)])
+            x = torch.from_numpy(to_model_pixels(imgs))
+            out[bucket_key(w, h)] = round(float(((dec(enc(x)).clamp(-1, 1) - x) ** 2).mean()), 5)
+        return {"mse": out}
 
     # ---------------------------------------------------------------- stage 2: latent cache
     @torch.no_grad()
@@ -234,16 +275,20 @@ class Run:
         t0 = time.time()
         enc, _ = self.load_vae()
         bank = self.bank()
+        keys, _ = self.buckets()
         b = self.cfg["latents"]["batch"]
-        lat = []
-        for i in range(0, len(bank["bg"]), b):
-            lat.append(enc(torch.from_numpy(to_model_pixels(bank["images"][i:i + b]))).numpy())
-        lat = np.concatenate(lat)
-        scaling = float(1.0 / lat.std())
-        np.save(self.path("latents.npy"), lat)
-        self.log(stage="latents", count=len(lat), mean=round(float(lat.mean()), 4), std=round(float(lat.std()), 4),
-                 channel_means=[round(float(v), 4) for v in lat.mean(axis=(0, 2, 3))], scaling_factor=scaling,
-                 wall_s=round(time.time() - t0, 1))
+        lat = {}
+        for key in keys:
+            imgs = bank["images_" + key]
+            step = max(8, b * 64 * 64 // (imgs.shape[1] * imgs.shape[2]))
+            lat[key] = np.concatenate([enc(torch.from_numpy(to_model_pixels(imgs[i:i + step]))).numpy()
+                                       for i in range(0, len(imgs), step)])
+        flat = np.concatenate([v.transpose(1, 0, 2, 3).reshape(4, -1) for v in lat.values()], axis=1)
+        scaling = float(1.0 / flat.std())
+        np.savez(self.path("latents.npz"), **lat)
+        self.log(stage="latents", count=sum(len(v) for v in lat.values()), mean=round(float(flat.mean()), 4),
+                 std=round(float(flat.std()), 4), channel_means=[round(float(v), 4) for v in flat.mean(axis=1)],
+                 scaling_factor=scaling, wall_s=round(time.time() - t0, 1))
         self.finish("latents", scaling_factor=scaling)
 
     # ---------------------------------------------------------------- stage 3: text encoder + UNet
@@ -258,26 +303,32 @@ class Run:
         c = self.cfg["diffusion"]
         torch.manual_seed(self.cfg["seed"] + 1)
         te, unet = self.diffusion_modules()
+        if self.warm and not os.path.exists(self.path("diffusion.pt")):
+            self.warm_start_diffusion(te, unet)
         bank = self.bank()
-        lat = torch.from_numpy(np.load(self.path("latents.npy"))) * self.state["latents"]["scaling_factor"]
-        ids_all = torch.from_numpy(bank["ids"].astype(np.int64))
+        keys, weights = self.buckets()
+        scaling = self.state["latents"]["scaling_factor"]
+        lat_all = {k: torch.from_numpy(v) * scaling for k, v in np.load(self.path("latents.npz")).items()}
+        ids_all = {k: torch.from_numpy(bank["ids_" + k].astype(np.int64)) for k in keys}
         empty = torch.tensor(self.tokenizer()(""), dtype=torch.long)
         ac = alphas_cumprod()
-        n, k = ids_all.shape[:2]
         self.log(stage="diffusion", event="params", text_encoder=count_params(te), unet=count_params(unet))
 
         def step_fn(step):
             rng = self.seed(3, step)
-            idx = rng.integers(n, size=c["batch"])
-            ids = ids_all[idx, rng.integers(k, size=c["batch"])]
-            drop = torch.from_numpy(rng.random(c["batch"]) < c["uncond_fraction"])
+            key = keys[int(rng.choice(len(keys), p=weights))]
+            batch = self.batch_for(key, c["batch"])
+            n, k = ids_all[key].shape[:2]
+            idx = rng.integers(n, size=batch)
+            ids = ids_all[key][idx, rng.integers(k, size=batch)]
+            drop = torch.from_numpy(rng.random(batch) < c["uncond_fraction"])
             ids = torch.where(drop[:, None], empty[None], ids)
-            z0 = lat[idx]
+            z0 = lat_all[key][idx]
             gen = torch.Generator().manual_seed(int(rng.integers(1 << 62)))
             noise = torch.randn(z0.shape, generator=gen)
             # Part of the batch from the noisier half of the schedule: where the caption alone must decide the layout.
-            high = rng.random(c["batch"]) < c["high_noise_fraction"]
-            t = torch.from_numpy(np.where(high, rng.integers(500, 1000, size=c["batch"]), rng.integers(0, 1000, size=c["batch"])))
+            high = rng.random(batch) < c["high_noise_fraction"]
+            t = torch.from_numpy(np.where(high, rng.integers(500, 1000, size=batch), rng.integers(0, 1000, size=batch)))
             a = ac[t][:, None, None, None]
             zt = a.sqrt() * z0 + (1 - a).sqrt() * noise
             ctx, _ = te(ids)
@@ -292,14 +343,29 @@ class Run:
             return loss, [per.mean().item()]
 
         def on_eval(step, ema):
-            res, _, _ = self.evaluate(ema[0], ema[1], self.load_vae()[1], c["eval_prompts"], self.cfg["eval"]["steps"],
-                                      self.cfg["eval"]["guidance"], seed=7)
-            self.log(stage="diffusion", event="eval", step=step, prompts=c["eval_prompts"], **res)
+            try:
+                res = self.evaluate(ema[0], ema[1], self.load_vae()[1], c["eval_prompts"], seed=7)
+                self.log(stage="diffusion", event="eval", step=step, **res)
+            except Exception as e:  # the periodic check must never stop a training run
+                self.log(stage="diffusion", event="eval_failed", step=step, error=repr(e))
 
         ema, steps, elapsed, stopped = self.train_loop(
             "diffusion", c, [te, unet], list(te.parameters()) + list(unet.parameters()), step_fn,
             ema_modules=[te, unet], on_eval=on_eval)
         self.finish("diffusion", steps=steps, elapsed_s=round(elapsed, 1), stopped_by=stopped)
+
+    def warm_start_diffusion(self, te, unet):
+        from export import TextEncoderGraph
+        from warmstart import GRAPHS, load_from_onnx, remap_vocabulary
+        tok = self.tokenizer()
+        ids = torch.tensor([tok("a red circle")] * 2)
+        rename = {"te.tok.weight": remap_vocabulary(os.path.join(self.warm, "tokenizer"), tok.encoder)}
+        _, miss_t = load_from_onnx(TextEncoderGraph(te), os.path.join(self.warm, "text_encoder", "model.onnx"), (ids,),
+                                   *GRAPHS["text_encoder"], rename=rename)
+        _, miss_u = load_from_onnx(unet, os.path.join(self.warm, "unet", "model.onnx"),
+                                   (torch.randn(2, 4, 8, 8), torch.tensor([1, 2]), torch.randn(2, 77, te.tok.weight.shape[1])),
+                                   *GRAPHS["unet"])
+        self.log(stage="diffusion", event="warm_start", source=self.warm, missing=miss_t + miss_u)
 
     def load_diffusion(self):
         """EMA weights of text encoder and UNet (the ones exported)."""
@@ -310,34 +376,33 @@ class Run:
         return te.eval(), unet.eval()
 
     @torch.no_grad()
-    def evaluate(self, te, unet, dec, count, steps, guidance, seed):
-        te.eval(), unet.eval()
-        tok = self.tokenizer()
-        prompts = eval_prompts(self.g, count, self.seed(90, seed))
-        ids = torch.tensor([tok(p) for p, _ in prompts])
-        cond, _ = te(ids)
-        uncond, _ = te(torch.tensor([tok("")] * len(prompts)))
-        noise = torch.randn((len(prompts), 4, 8, 8), generator=torch.Generator().manual_seed(seed))
-        lat = sample(unet, cond, uncond, noise, steps, guidance)
-        images = to_uint8(dec(lat / self.state["latents"]["scaling_factor"]).clamp(-1, 1))
-        res = score(images, [t for _, t in prompts], self.g)
-        return {k: round(v, 4) for k, v in res.items()}, images, prompts
+    def evaluate(self, te, unet, dec, per_category, seed, steps=None, guidance=None):
+        """Held-out prompts of every category at 64x64 (Python judge; the official numbers are the C# judge's)."""
+        from world_judge import evaluate_world
+        e = self.cfg["eval"]
+        return evaluate_world(self, te, unet, dec, per_category, seed, steps or e["steps"], guidance or e["guidance"])
 
     # ---------------------------------------------------------------- stages 4-5
-    def stage_export(self):
+    def stage_export(self, snapshot=False):
         from export import export_all
         info = export_all(self)
-        self.log(stage="export", **info)
-        self.finish("export", **info)
+        self.log(stage="export", snapshot=snapshot, **info)
+        if not snapshot:
+            self.finish("export", **info)
 
-    def stage_eval(self):
+    def stage_eval(self, snapshot=False):
         from export import write_eval
         info = write_eval(self)
-        self.finish("eval", **info)
+        if not snapshot:
+            self.finish("eval", **info)
 
 
 def to_uint8(x):
     return ((x.permute(0, 2, 3, 1).numpy() + 1) * 127.5).round().clip(0, 255).astype(np.uint8)
+
+
+def default_work(smoke):
+    return os.path.join(DEFAULT_ROOT, "smoke" if smoke else "work")
 
 
 STAGES = ["bank", "vae", "latents", "diffusion", "export", "eval"]
@@ -345,14 +410,17 @@ STAGES = ["bank", "vae", "latents", "diffusion", "export", "eval"]
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=os.path.join(REPO, "models", "easel-shapes"))
-    ap.add_argument("--work", default=None, help="checkpoint folder (default models/training/work/full or /smoke)")
+    ap.add_argument("--out", default=os.path.join(DEFAULT_ROOT, "model"), help="exported model folder")
+    ap.add_argument("--work", default=None, help=f"checkpoint folder (default {DEFAULT_ROOT}/work or /smoke)")
+    ap.add_argument("--warm-start", default=WARM_START, help="exported model folder to start from ('' = from scratch)")
+    ap.add_argument("--snapshot", action="store_true",
+                    help="export + evaluate the current diffusion checkpoint into --out without finishing training")
     ap.add_argument("--smoke", action="store_true", help="tiny steps through every stage")
     ap.add_argument("--restart", action="store_true", help="delete the work folder's checkpoints and start over")
     ap.add_argument("--redo", nargs="*", default=[], help="rerun these finished stages (e.g. export eval)")
     args = ap.parse_args()
     if args.restart:
-        work = os.path.abspath(args.work or os.path.join(HERE, "work", "smoke" if args.smoke else "full"))
+        work = os.path.abspath(args.work or default_work(args.smoke))
         if os.path.isdir(work):
             shutil.rmtree(work)
     run = Run(args)
@@ -365,6 +433,12 @@ def main():
     run.log(stage="run", event="start", config=run.cfg, torch=torch.__version__,
             done=run.state["done"])
     t0 = time.time()
+    if args.snapshot:
+        for s in ("export", "eval"):
+            ts = time.time()
+            getattr(run, "stage_" + s)(snapshot=True)
+            run.log(stage=s, event="snapshot_wall", wall_s=round(time.time() - ts, 1))
+        return
     for s in STAGES:
         if s in run.state["done"]:
             continue
