@@ -38,9 +38,9 @@ internal static class DenoisingLoop
         LatentBlend? blend = null,
         Action<int, int>? onStep = null,
         RunTimings? timings = null,
-        CancellationToken cancellationToken = default,
         int previews = 0,
-        Action<int, int, Tensor>? onEstimate = null)
+        Action<int, int, Tensor>? onEstimate = null,
+        CancellationToken cancellationToken = default)
     {
         var timesteps = scheduler.Timesteps;
         int total = timesteps.Count - startIndex;

@@ -79,13 +79,14 @@ internal static class DiffusionPipeline
                     clock.Restart();
                     progress?.Invoke(new GenerationProgress("denoising", image, request.Count, step, total));
                 },
-                timings, ct, request.Previews,
+                timings, request.Previews,
                 (step, total, estimate) =>
                 {
                     using var preview = vae.Decode(estimate, null, ct);
                     progress?.Invoke(new GenerationProgress("preview", image, request.Count, step, total) { Preview = PngCodec.Encode(preview, null) });
                     clock.Restart(); // preview decoding is not step time
-                });
+                },
+                ct);
 
             // 5. Decode to pixels.
             progress?.Invoke(new GenerationProgress("decoding", i, request.Count, steps, steps));

@@ -66,7 +66,7 @@ public sealed class WorldGrammar
         PositionPhrases = Phrases(root.GetProperty("position_phrases"));
         SizePhrases = Phrases(root.GetProperty("size_phrases"));
         Plurals = w.GetProperty("plurals").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
-        CountWords = w.GetProperty("counts").EnumerateObject().ToDictionary(p => int.Parse(p.Name), p => (IReadOnlyList<string>)Strings(p.Value));
+        CountWords = w.GetProperty("counts").EnumerateObject().ToDictionary(p => int.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture), p => (IReadOnlyList<string>)Strings(p.Value));
         Relations = w.GetProperty("relations").EnumerateObject().ToDictionary(r => r.Name, r => new WorldRelation(
             r.Name, r.Value.GetProperty("axis").GetString()!, r.Value.GetProperty("sign").GetInt32(), Strings(r.Value.GetProperty("phrases"))));
         Radius = w.GetProperty("radius").EnumerateObject().ToDictionary(r => r.Name, r => (r.Value[0].GetDouble(), r.Value[1].GetDouble()));

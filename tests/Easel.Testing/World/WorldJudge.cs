@@ -78,7 +78,7 @@ public sealed class WorldJudge
         return new WorldJudgement(_g.Colors[bg], objects.OrderByDescending(o => o.Area).ToList());
     }
 
-    private WorldJudgedObject Describe(List<int> region, string colour, int w, int h)
+    private static WorldJudgedObject Describe(List<int> region, string colour, int w, int h)
     {
         double cx = 0, cy = 0;
         foreach (int i in region) { cx += i % w; cy += i / w; }

@@ -106,7 +106,7 @@ internal static class A1111Endpoints
             : result is not null ? images.Select(i => Convert.ToBase64String(File.ReadAllBytes(i.Path))).ToList()
             : job.Preview is { } preview ? [Convert.ToBase64String(preview)] : new List<string>();
         var seeds = Enumerable.Range(0, call.Generation.Count).Select(i => call.Generation.Seed!.Value + i).ToList();
-        var first = images.FirstOrDefault()?.Metadata;
+        var first = images.Count > 0 ? images[0].Metadata : null;
         int width = first?.Width ?? call.Generation.Width ?? 0, height = first?.Height ?? call.Generation.Height ?? 0;
         int steps = first?.Steps ?? call.Generation.Steps ?? job.Steps;
         double cfg = first?.Guidance ?? call.Generation.Guidance ?? 0;

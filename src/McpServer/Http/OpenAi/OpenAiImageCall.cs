@@ -35,7 +35,7 @@ internal sealed record OpenAiImageCall
     {
         var prompt = fields.String("prompt") ?? throw new EaselValidationException("prompt", "is required.");
         var images = await ReadImagesAsync(fields, engine, ct).ConfigureAwait(false);
-        var maskFile = fields.Files("mask").FirstOrDefault();
+        var maskFile = fields.Files("mask") is [var firstMask, ..] ? firstMask : null;
         byte[]? mask = maskFile is null ? null : await ReadAsync(maskFile, ct).ConfigureAwait(false);
         var call = Common(fields, mask is null ? EditOperation.Restyle : EditOperation.Inpaint, "/v1/images/edits", prompt);
         return call with { Images = images, Mask = mask, Strength = fields.Double("strength") };
