@@ -88,7 +88,7 @@ public class CliTests
         var (code, stdout, _) = await Run("models", "--models", Fixtures, "--provider", "cpu");
         Assert.Equal(0, code);
         Assert.Contains("sdxl", stdout);
-        Assert.Contains("SDXL", stdout);
+        Assert.Contains("\tsdxl, ", stdout); // the family's one string form, as in --json and MCP
         Assert.Contains("inpaint", stdout);
         Assert.Contains("v_prediction", stdout);
     }

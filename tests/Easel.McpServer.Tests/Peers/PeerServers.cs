@@ -74,9 +74,12 @@ internal sealed class PeerFixture : IDisposable
     public void Dispose() => _folder.Dispose();
 }
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class OfficialClients
 {
-    /// <summary>The peer tests run one at a time: each drives a whole server and many generations.</summary>
+    /// <summary>
+    /// The peer tests run one at a time, after the parallel tests: each drives a whole server and many generations,
+    /// and beside the timing-sensitive cancellation tests they would only starve them of CPU.
+    /// </summary>
     public const string Name = "official MCP clients";
 }
