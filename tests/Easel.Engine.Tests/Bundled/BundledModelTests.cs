@@ -35,7 +35,7 @@ public class BundledModelTests(BundledModelFixture bundled, ITestOutputHelper ou
     public void OnnxRuntimeReproducesThePyTorchReferenceOutputs()
     {
         var referenceDir = Path.Combine(RepoPaths.BundledModel, "reference");
-        var files = Directory.GetFiles(referenceDir, "*.json").Where(f => Path.GetFileName(f) != "tokens.json").ToList();
+        var files = Directory.GetFiles(referenceDir, "*.json").Where(f => Path.GetFileName(f) is not ("tokens.json" or "sampler.json")).ToList();
         Assert.True(files.Count >= 4, $"expected references for the four models, found {files.Count}");
         var options = new SessionOptionsFactory(ExecutionProviderKind.Cpu, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         foreach (var file in files)
@@ -66,6 +66,40 @@ public class BundledModelTests(BundledModelFixture bundled, ITestOutputHelper ou
                 Assert.True(maxErr <= 1e-3 * Math.Max(1, maxAbs), $"{component}.{e.Name}: max error {maxErr}");
             }
         }
+    }
+
+    [Fact]
+    public async Task TheEngineDrawsTheReferenceSamplersImageForOneSeed()
+    {
+        // reference/sampler.json: models/training/reference_sampler.py ran the whole pipeline in PyTorch (DDIM + CFG,
+        // Easel's seed generator for the initial latents) on weights recovered from these ONNX files.
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.BundledModel, "reference", "sampler.json")));
+        var r = doc.RootElement;
+        var want = r.GetProperty("pixels_rgb").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var result = await bundled.Engine.GenerateAsync(new Easel.Engine.Pipelines.GenerateRequest
+        {
+            Prompt = r.GetProperty("prompt").GetString()!, Seed = r.GetProperty("seed").GetInt64(),
+            Steps = r.GetProperty("steps").GetInt32(), Guidance = r.GetProperty("guidance").GetDouble(),
+            Width = r.GetProperty("width").GetInt32(), Height = r.GetProperty("height").GetInt32(),
+        }, cancellationToken: timeout.Token);
+        using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(result.Images[0].Path);
+        Assert.Equal(want.Length, image.Width * image.Height * 3);
+        int maxDiff = 0, off = 0;
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+            {
+                var p = image[x, y];
+                int i = (y * image.Width + x) * 3;
+                foreach (var (got, exp) in new[] { (p.R, want[i]), (p.G, want[i + 1]), (p.B, want[i + 2]) })
+                {
+                    int d = Math.Abs(got - exp);
+                    maxDiff = Math.Max(maxDiff, d);
+                    if (d > 1) off++;
+                }
+            }
+        output.WriteLine($"engine vs PyTorch reference sampler: max |difference| {maxDiff} levels, {off} channel values off by more than 1");
+        Assert.True(maxDiff <= 3, $"max difference {maxDiff} levels");
     }
 
     [Fact]
