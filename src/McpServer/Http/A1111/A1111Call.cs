@@ -122,7 +122,16 @@ internal sealed record A1111Call
 
     private static byte[] Inverted(byte[] mask)
     {
-        using var image = Image.Load<L8>(mask);
+        Image<L8> image;
+        try
+        {
+            image = Image.Load<L8>(mask);
+        }
+        catch (Exception ex) when (ex is UnknownImageFormatException or InvalidImageContentException or ImageFormatException)
+        {
+            throw new EaselValidationException("mask", $"is not a readable image ({ex.Message}).");
+        }
+        using var _ = image;
         image.Mutate(c => c.Invert());
         using var output = new MemoryStream();
         image.SaveAsPng(output);
