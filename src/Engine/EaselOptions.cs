@@ -30,6 +30,14 @@ public sealed class EaselOptions
     /// </summary>
     public string[]? InputFolders { get; set; }
 
+    /// <summary>
+    /// Prompt policy file (JSON: blocked terms and patterns per category). Null: the small built-in list; "none": no policy.
+    /// </summary>
+    public string? PromptPolicyPath { get; set; }
+
+    /// <summary>Whether the audit line for a refused prompt includes the prompt text (default: no, only field, category, length).</summary>
+    public bool PromptPolicyLogsPrompts { get; set; }
+
     /// <summary>Applies EASEL_MODELS-style environment variables over the current values.</summary>
     public EaselOptions WithEnvironment()
     {
@@ -39,6 +47,8 @@ public sealed class EaselOptions
         if (!string.IsNullOrWhiteSpace(model)) DefaultModel = model;
         var provider = Environment.GetEnvironmentVariable("EASEL_EXECUTION_PROVIDER");
         if (!string.IsNullOrWhiteSpace(provider)) ExecutionProvider = provider;
+        var policy = Environment.GetEnvironmentVariable("EASEL_PROMPT_POLICY");
+        if (!string.IsNullOrWhiteSpace(policy)) PromptPolicyPath = policy;
         return this;
     }
 }
