@@ -16,7 +16,10 @@ public class PromptPolicySurfaceTests
         int code = await CliApp.RunAsync(["generate", Refused, "--out", output.Path, "--provider", "cpu"], stdout, stderr, CancellationToken.None)
             .WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal(CliApp.ExitFailure, code);
-        Assert.Equal("easel generate: prompt: refused by the prompt policy (category: violent extremism).", stderr.ToString().Trim());
+        var lines = stderr.ToString().Trim().Split('\n');
+        Assert.Equal("easel generate: prompt: refused by the prompt policy (category: violent extremism).", lines[^1].Trim());
+        Assert.Contains(lines, l => l.Contains("prompt policy: refused prompt (category violent extremism)")); // the audit line
+        Assert.DoesNotContain("isis", stderr.ToString());
         Assert.Empty(output.Pngs);
     }
 
