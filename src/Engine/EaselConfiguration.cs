@@ -20,6 +20,7 @@ public static class EaselConfiguration
         ["EASEL_OUTPUT_DIR"] = "Easel:OutputDirectory",
         ["EASEL_DEFAULT_MODEL"] = "Easel:DefaultModel",
         ["EASEL_EXECUTION_PROVIDER"] = "Easel:ExecutionProvider",
+        ["EASEL_PROMPT_POLICY"] = "Easel:PromptPolicyPath",
         ["EASEL_MAX_CONCURRENT_GENERATIONS"] = "Easel:MaxConcurrentGenerations",
         ["EASEL_QUEUE_LENGTH"] = "Easel:QueueLength",
         ["EASEL_API_KEY"] = "Easel:Http:ApiKey",

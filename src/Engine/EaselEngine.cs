@@ -3,6 +3,7 @@ using Easel.Engine.Imaging;
 using Easel.Engine.Models;
 using Easel.Engine.Onnx;
 using Easel.Engine.Pipelines;
+using Easel.Engine.Safety;
 using Easel.Engine.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -43,7 +44,11 @@ public sealed class EaselEngine : IDisposable
         };
         Store = new ImageStore(options.OutputDirectory);
         _workers = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentGenerations));
+        PromptPolicy = PromptPolicy.Load(options, _logger);
     }
+
+    /// <summary>Checked on every prompt before any work (every surface comes through here).</summary>
+    public PromptPolicy PromptPolicy { get; }
 
     public EaselOptions Options { get; }
     public ModelRegistry Models { get; }
@@ -99,7 +104,10 @@ public sealed class EaselEngine : IDisposable
     }
 
     public Task<GenerationResult> GenerateAsync(GenerateRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
-        => RunAsync(RequestResolver.Resolve(request, Models), null, progress, cancellationToken);
+    {
+        PromptPolicy.Check(request.Prompt, request.NegativePrompt);
+        return RunAsync(RequestResolver.Resolve(request, Models), null, progress, cancellationToken);
+    }
 
     /// <summary>img2img / style transfer: the image noised to <c>strength</c>, then denoised toward the prompt.</summary>
     public Task<GenerationResult> RestyleAsync(EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -119,6 +127,7 @@ public sealed class EaselEngine : IDisposable
 
     public async Task<GenerationResult> EditAsync(EditOperation operation, EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        PromptPolicy.Check(request.Generation.Prompt, request.Generation.NegativePrompt);
         var model = Models.Get(request.Generation.Model);
         var setup = EditSetup.Create(operation, request, Store, Options, model.Capabilities);
         try
@@ -131,6 +140,7 @@ public sealed class EaselEngine : IDisposable
                 Prompt = string.IsNullOrEmpty(request.Generation.Prompt) && setup.EmbeddedPrompt is { } embedded ? embedded : request.Generation.Prompt ?? "",
                 Seed = request.Generation.Seed ?? Random.Shared.NextInt64(0, 1L << 32),
             };
+            PromptPolicy.Check(generation.Prompt, null); // a prompt embedded in a variation's source PNG too
             var resolved = RequestResolver.Resolve(generation, Models);
             return await RunAsync(resolved, setup, progress, cancellationToken).ConfigureAwait(false);
         }

@@ -41,4 +41,12 @@ public sealed class EaselOptions
     /// folder is loaded or even checked for existence. Network-facing servers set it; a local CLI or stdio server need not.
     /// </summary>
     public bool ModelsByNameOnly { get; set; }
+
+    /// <summary>
+    /// Prompt policy file (JSON: blocked terms and patterns per category). Null: the small built-in list; "none": no policy.
+    /// </summary>
+    public string? PromptPolicyPath { get; set; }
+
+    /// <summary>Whether the audit line for a refused prompt includes the prompt text (default: no, only field, category, length).</summary>
+    public bool PromptPolicyLogsPrompts { get; set; }
 }

@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace Easel.Engine.Imaging;
 
-/// <summary>PNG encoding with Easel's two text chunks: A1111 <c>parameters</c> and the full JSON under <c>easel</c>.</summary>
+/// <summary>PNG encoding with Easel's two text chunks (A1111 <c>parameters</c>, the full JSON under <c>easel</c>) and an XMP AI-content label.</summary>
 public static class PngCodec
 {
     public const string ParametersKeyword = "parameters";
@@ -27,7 +27,9 @@ public static class PngCodec
             BitDepth = PngBitDepth.Bit8,
             TextCompressionThreshold = int.MaxValue, // keep plain tEXt chunks: what A1111 readers expect
         });
-        return stream.ToArray();
+        // AI-content label (IPTC DigitalSourceType in XMP) beside the parameters: what platforms and exiftool read.
+        return metadata is null ? stream.ToArray()
+            : Provenance.PngChunks.InsertInternationalText(stream.ToArray(), Provenance.XmpLabel.PngKeyword, Provenance.XmpLabel.Build(metadata, DateTimeOffset.UtcNow));
     }
 
     /// <summary>Largest text value read back; longer ones (and compressed zTXt/iTXt, which Easel never writes) are skipped.</summary>
