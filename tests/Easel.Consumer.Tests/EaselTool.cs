@@ -39,7 +39,10 @@ public sealed class EaselTool(PackedFeed feed, ITestOutputHelper log)
         var environment = new Dictionary<string, string?>
         {
             ["EASEL_OUTPUT_DIR"] = outputDirectory,
-            ["EASEL_MODELS"] = null, ["EASEL_DEFAULT_MODEL"] = null, ["EASEL_API_KEY"] = null, ["EASEL_EXECUTION_PROVIDER"] = null,
+            ["EASEL_MODELS"] = null,
+            ["EASEL_DEFAULT_MODEL"] = null,
+            ["EASEL_API_KEY"] = null,
+            ["EASEL_EXECUTION_PROVIDER"] = null,
         };
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
@@ -61,7 +64,9 @@ public sealed class EaselTool(PackedFeed feed, ITestOutputHelper log)
         using var cts = new CancellationTokenSource(McpTimeout);
         return await client.CallToolAsync("generate_image", new Dictionary<string, object?>
         {
-            ["prompt"] = "a green square on a white background", ["seed"] = 5, ["steps"] = 4,
+            ["prompt"] = "a green square on a white background",
+            ["seed"] = 5,
+            ["steps"] = 4,
         }, cancellationToken: cts.Token);
     }
 

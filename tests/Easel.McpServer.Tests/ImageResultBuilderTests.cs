@@ -21,7 +21,14 @@ public sealed class ImageResultBuilderTests : IDisposable
             File.WriteAllBytes(path, image.Png);
             var metadata = new ImageMetadata
             {
-                Prompt = "noise", Model = "test", Width = image.Width, Height = image.Height, Steps = 20, Guidance = 7.5, Scheduler = "euler", Seed = 10 + i,
+                Prompt = "noise",
+                Model = "test",
+                Width = image.Width,
+                Height = image.Height,
+                Steps = 20,
+                Guidance = 7.5,
+                Scheduler = "euler",
+                Seed = 10 + i,
             };
             return new GeneratedImage(new StoredImage(id, path, image.Png.Length, DateTimeOffset.UtcNow), metadata);
         }).ToList();

@@ -81,7 +81,9 @@ public sealed class ProgressAndCancellationTests(ServerFixture fixture)
         await SendAsync(new { jsonrpc = "2.0", method = "notifications/initialized" });
         await SendAsync(new
         {
-            jsonrpc = "2.0", id = 2, method = "tools/call",
+            jsonrpc = "2.0",
+            id = 2,
+            method = "tools/call",
             @params = new { name = "generate_image", arguments = new { prompt = "a boat", steps = 4, scheduler = "euler" }, _meta = new { progressToken = 77 } },
         });
         var messages = await ReadUntilResponseAsync(2);

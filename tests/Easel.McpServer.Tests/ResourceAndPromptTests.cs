@@ -63,7 +63,9 @@ public sealed class ResourceAndPromptTests(ServerFixture fixture)
 
         var restyle = await Server.Client.GetPromptAsync("restyle_photo", new Dictionary<string, object?>
         {
-            ["image"] = "/photos/harbour.jpg", ["style"] = "watercolor", ["subject"] = "a harbour with boats",
+            ["image"] = "/photos/harbour.jpg",
+            ["style"] = "watercolor",
+            ["subject"] = "a harbour with boats",
         });
         var restyleText = Assert.IsType<TextContentBlock>(restyle.Messages[0].Content).Text;
         Assert.Contains("restyle_image", restyleText);

@@ -2,9 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;
 using FunctionInvocationContext = Microsoft.SemanticKernel.FunctionInvocationContext;
 using FunctionResultContent = Microsoft.Extensions.AI.FunctionResultContent;
-using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;
 
 namespace Easel.Plugin.Tests;
 

@@ -249,7 +249,7 @@ internal sealed class EditSetup : IDisposable
                 generated.Image.Dispose();
                 return generated with { Image = result };
             }
-            : null;
+        : null;
         return new EditPlan(start, finish);
     }
 

@@ -112,10 +112,22 @@ public class SchedulerConfigTests
 
         var expected = new SchedulerConfig
         {
-            ClassName = "LCMScheduler", NumTrainTimesteps = 500, BetaStart = 0.0001, BetaEnd = 0.02,
-            BetaSchedule = "linear", PredictionType = "sample", TimestepSpacing = "trailing", StepsOffset = 3,
-            SetAlphaToOne = true, ClipSample = true, ClipSampleRange = 2.5, SkipPrkSteps = false,
-            UseKarrasSigmas = true, OriginalInferenceSteps = 25, TimestepScaling = 4.0, RescaleBetasZeroSnr = true,
+            ClassName = "LCMScheduler",
+            NumTrainTimesteps = 500,
+            BetaStart = 0.0001,
+            BetaEnd = 0.02,
+            BetaSchedule = "linear",
+            PredictionType = "sample",
+            TimestepSpacing = "trailing",
+            StepsOffset = 3,
+            SetAlphaToOne = true,
+            ClipSample = true,
+            ClipSampleRange = 2.5,
+            SkipPrkSteps = false,
+            UseKarrasSigmas = true,
+            OriginalInferenceSteps = 25,
+            TimestepScaling = 4.0,
+            RescaleBetasZeroSnr = true,
         };
         Assert.Equal(expected, config);
         // Every json-backed property differs from its default, so each one was really read.

@@ -34,18 +34,18 @@ public sealed class ToolRunner(EaselEngine engine, ILogger<ToolRunner> logger)
 
     internal static GenerateRequest Request(string? prompt, string? negativePrompt, string? model, int? width, int? height,
         int? steps, double? guidance, string? scheduler, long? seed, int count) => new()
-    {
-        Prompt = prompt ?? "",
-        NegativePrompt = negativePrompt,
-        Model = string.IsNullOrWhiteSpace(model) ? null : model,
-        Width = width,
-        Height = height,
-        Steps = steps,
-        Guidance = guidance,
-        Scheduler = string.IsNullOrWhiteSpace(scheduler) ? null : scheduler,
-        Seed = seed,
-        Count = count,
-    };
+        {
+            Prompt = prompt ?? "",
+            NegativePrompt = negativePrompt,
+            Model = string.IsNullOrWhiteSpace(model) ? null : model,
+            Width = width,
+            Height = height,
+            Steps = steps,
+            Guidance = guidance,
+            Scheduler = string.IsNullOrWhiteSpace(scheduler) ? null : scheduler,
+            Seed = seed,
+            Count = count,
+        };
 
     internal static ImageInput RequireImage(string? image, string field = "image") =>
         string.IsNullOrWhiteSpace(image)
