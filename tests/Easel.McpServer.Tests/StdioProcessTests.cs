@@ -44,7 +44,8 @@ public sealed class StdioProcessTests
                 ["EASEL_EXECUTION_PROVIDER"] = "cpu",
             },
         });
-        await using var client = await McpClient.CreateAsync(transport);
+        // The SDK's 60 s initialize default is too short for a process that starts cold on a loaded machine.
+        await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { InitializationTimeout = TimeSpan.FromMinutes(3) });
         Assert.Equal("easel", client.ServerInfo?.Name);
         var result = (await client.CallToolAsync("generate_image", new Dictionary<string, object?> { ["prompt"] = "from a process", ["steps"] = 2, ["seed"] = 3 })).Ok();
         var link = Assert.Single(result.Content.OfType<ResourceLinkBlock>());
