@@ -46,7 +46,7 @@ public sealed class PartialImageTests
                 }
             return sum / (final.Width * final.Height * 3);
         }).ToList();
-        Assert.True(distances[2] < distances[0], $"mean distances to the final image by preview: {string.Join(", ", distances.Select(d => d.ToString("F1")))}");
+        Assert.True(distances[2] < distances[0], $"mean distances to the final image by preview: {string.Join(", ", distances.Select(d => d.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
         Assert.True(distances[2] < 40, $"the last preview is far from the final image: {distances[2]:F1}");
     }
 }

@@ -53,7 +53,7 @@ public class DiffusersGoldenTests(ITestOutputHelper output)
 
         var (deviation, failures) = DiffusersGoldens.Run(c);
 
-        Assert.Contains(failures, f => f.StartsWith("final sample"));
+        Assert.Contains(failures, f => f.StartsWith("final sample", StringComparison.Ordinal));
         Assert.True(deviation > DiffusersGoldens.Tolerance);
     }
 }

@@ -27,7 +27,7 @@ internal static class DiffusersGoldens
     public static JsonObject Case(string id)
     {
         var parts = id.Split('#');
-        return Files.Value[parts[0]][int.Parse(parts[1])]!.AsObject();
+        return Files.Value[parts[0]][int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)]!.AsObject();
     }
 
     public static string Describe(JsonObject c) =>
@@ -190,6 +190,6 @@ internal static class DiffusersGoldens
         public (double, List<string>) Done() => (_max, _failures);
 
         private static string Show(IReadOnlyList<double> v) =>
-            string.Join(", ", v.Take(8).Select(x => x.ToString("G6"))) + (v.Count > 8 ? ", …" : "");
+            string.Join(", ", v.Take(8).Select(x => x.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))) + (v.Count > 8 ? ", …" : "");
     }
 }

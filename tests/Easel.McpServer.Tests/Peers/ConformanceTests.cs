@@ -74,8 +74,8 @@ public sealed partial class ConformanceTests(ConformanceServer fixture) : IClass
         var run = await NodePeers.NodeAsync([NodePeers.Conformance, "server", "--url", fixture.Server.Endpoint, "--scenario", scenario], TimeSpan.FromMinutes(3));
         var summary = Summary().Match(run.Stdout + run.Stderr);
         Assert.True(summary.Success, $"{scenario}: no summary line\n{run.Describe()}");
-        int passed = int.Parse(summary.Groups[1].Value), total = int.Parse(summary.Groups[2].Value);
-        int failed = int.Parse(summary.Groups[3].Value), warnings = int.Parse(summary.Groups[4].Value);
+        int passed = int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), total = int.Parse(summary.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int failed = int.Parse(summary.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture), warnings = int.Parse(summary.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(failed == 0 && passed == total, $"{scenario}: {passed}/{total} passed, {failed} failed\n{run.Describe()}");
         if (Applicable[scenario] is null)
             Assert.True(warnings == 0, $"{scenario}: {warnings} warning(s)\n{run.Describe()}");
