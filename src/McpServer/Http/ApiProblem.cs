@@ -27,14 +27,14 @@ internal sealed record ApiProblem(ApiProblemKind Kind, string Message, string? P
         switch (exception)
         {
             case EaselValidationException invalid:
-            {
-                string field = invalid.Field;
-                if (!parameterNames.TryGetValue(field, out var param)) return new(ApiProblemKind.Invalid, invalid.Message, field);
-                string rest = invalid.Message.StartsWith(field + ":", StringComparison.Ordinal) ? invalid.Message[(field.Length + 1)..].TrimStart() : invalid.Message;
-                // Several engine fields under one parameter (width and height in "size"): say which.
-                bool shared = parameterNames.Count(p => p.Value == param) > 1;
-                return new(ApiProblemKind.Invalid, shared ? $"{param}: {field} {rest}" : $"{param}: {rest}", param);
-            }
+                {
+                    string field = invalid.Field;
+                    if (!parameterNames.TryGetValue(field, out var param)) return new(ApiProblemKind.Invalid, invalid.Message, field);
+                    string rest = invalid.Message.StartsWith(field + ":", StringComparison.Ordinal) ? invalid.Message[(field.Length + 1)..].TrimStart() : invalid.Message;
+                    // Several engine fields under one parameter (width and height in "size"): say which.
+                    bool shared = parameterNames.Count(p => p.Value == param) > 1;
+                    return new(ApiProblemKind.Invalid, shared ? $"{param}: {field} {rest}" : $"{param}: {rest}", param);
+                }
             case EaselBusyException busy:
                 return new(ApiProblemKind.Busy, busy.Message, null);
             case EaselException model when model.Message.StartsWith("model:", StringComparison.Ordinal):

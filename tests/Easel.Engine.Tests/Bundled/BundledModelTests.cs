@@ -79,9 +79,12 @@ public class BundledModelTests(BundledModelFixture bundled, ITestOutputHelper ou
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var result = await bundled.Engine.GenerateAsync(new Easel.Engine.Pipelines.GenerateRequest
         {
-            Prompt = r.GetProperty("prompt").GetString()!, Seed = r.GetProperty("seed").GetInt64(),
-            Steps = r.GetProperty("steps").GetInt32(), Guidance = r.GetProperty("guidance").GetDouble(),
-            Width = r.GetProperty("width").GetInt32(), Height = r.GetProperty("height").GetInt32(),
+            Prompt = r.GetProperty("prompt").GetString()!,
+            Seed = r.GetProperty("seed").GetInt64(),
+            Steps = r.GetProperty("steps").GetInt32(),
+            Guidance = r.GetProperty("guidance").GetDouble(),
+            Width = r.GetProperty("width").GetInt32(),
+            Height = r.GetProperty("height").GetInt32(),
         }, cancellationToken: timeout.Token);
         using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(result.Images[0].Path);
         Assert.Equal(want.Length, image.Width * image.Height * 3);

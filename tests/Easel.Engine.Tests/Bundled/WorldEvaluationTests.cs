@@ -22,7 +22,8 @@ public class WorldEvaluationTests(ITestOutputHelper output)
         using var outputDir = new TempDir();
         using var engine = new EaselEngine(new EaselOptions
         {
-            OutputDirectory = outputDir.Path, ExecutionProvider = "cpu",
+            OutputDirectory = outputDir.Path,
+            ExecutionProvider = "cpu",
             ModelsPath = Environment.GetEnvironmentVariable("EASEL_WORLD_EVAL_MODELS"),
         });
         var eval = new WorldEvaluation(engine, G);

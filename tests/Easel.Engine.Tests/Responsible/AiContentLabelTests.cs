@@ -55,7 +55,14 @@ public class AiContentLabelTests
     {
         var metadata = new ImageMetadata
         {
-            Prompt = "p", Model = "odd <model> & \"name\"", Width = 8, Height = 8, Steps = 1, Guidance = 1, Scheduler = "ddim", Seed = 0,
+            Prompt = "p",
+            Model = "odd <model> & \"name\"",
+            Width = 8,
+            Height = 8,
+            Steps = 1,
+            Guidance = 1,
+            Scheduler = "ddim",
+            Seed = 0,
         };
         var xmp = XmpLabel.Build(metadata, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
         var description = XDocument.Parse(xmp).Descendants(Rdf + "Description").Single();

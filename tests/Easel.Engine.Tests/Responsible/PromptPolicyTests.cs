@@ -31,7 +31,8 @@ public class PromptPolicyTests
         // Edits are checked before the source image is even read (it does not exist).
         var edit = await Assert.ThrowsAsync<EaselPolicyException>(() => engine.RestyleAsync(new EditRequest
         {
-            Generation = new GenerateRequest { Prompt = "forbidden fruit" }, Image = Path.Combine(output.Path, "missing.png"),
+            Generation = new GenerateRequest { Prompt = "forbidden fruit" },
+            Image = Path.Combine(output.Path, "missing.png"),
         }));
         Assert.Equal("test words", edit.Category);
 

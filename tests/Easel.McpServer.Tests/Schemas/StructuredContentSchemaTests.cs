@@ -113,7 +113,12 @@ public sealed class StructuredContentSchemaTests(ServerFixture fixture)
         var tools = await ToolsAsync();
         var image = (await CallAsync(tools, "generate_image", new Dictionary<string, object?>
         {
-            ["prompt"] = "a red circle", ["steps"] = "2", ["seed"] = "7", ["guidance"] = "5.5", ["count"] = null, ["width"] = null,
+            ["prompt"] = "a red circle",
+            ["steps"] = "2",
+            ["seed"] = "7",
+            ["guidance"] = "5.5",
+            ["count"] = null,
+            ["width"] = null,
         })).Structured();
         Assert.Equal(7, image.GetProperty("images")[0].GetProperty("seed").GetInt64());
         Assert.Equal(5.5, image.GetProperty("parameters").GetProperty("guidance").GetDouble());

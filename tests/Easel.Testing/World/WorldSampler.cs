@@ -24,37 +24,37 @@ public sealed class WorldSampler(WorldGrammar g)
                     objects = [(c, s, null, null)];
                     break;
                 case WorldCategory.Position:
-                {
-                    var cell = g.Positions[rng.Next(9)];
-                    said = new WorldPrompt("single", true, true) { Cells = [cell] };
-                    objects = [(c, s, null, cell)];
-                    break;
-                }
+                    {
+                        var cell = g.Positions[rng.Next(9)];
+                        said = new WorldPrompt("single", true, true) { Cells = [cell] };
+                        objects = [(c, s, null, cell)];
+                        break;
+                    }
                 case WorldCategory.Counting:
-                {
-                    int n = 1 + index % 4;
-                    said = n == 1 ? new WorldPrompt("single", true, true) { OneWord = true } : new WorldPrompt("count", true, true) { Count = n };
-                    objects = Enumerable.Range(0, n).Select(_ => (c, s, (string?)null, (string?)null)).ToList();
-                    break;
-                }
+                    {
+                        int n = 1 + index % 4;
+                        said = n == 1 ? new WorldPrompt("single", true, true) { OneWord = true } : new WorldPrompt("count", true, true) { Count = n };
+                        objects = Enumerable.Range(0, n).Select(_ => (c, s, (string?)null, (string?)null)).ToList();
+                        break;
+                    }
                 case WorldCategory.TwoObjects:
                 case WorldCategory.ColorAttribution:
                 case WorldCategory.RelativePosition:
-                {
-                    string oc, os;
-                    do
                     {
-                        oc = g.Colors[rng.Next(g.Colors.Count)];
-                        os = g.Shapes[rng.Next(g.Shapes.Count)];
-                    } while (oc == b || oc == c || os == s);
-                    var pair = rng.NextDouble() < 0.5
-                        ? new[] { (c, s), (oc, os) } : new[] { (oc, os), (c, s) };
-                    bool relation = category == WorldCategory.RelativePosition;
-                    said = new WorldPrompt(relation ? "relation" : "pair", true, category != WorldCategory.TwoObjects)
-                    { Count = 2, Relation = relation ? g.Relations.Keys.ElementAt(index % 4) : null };
-                    objects = pair.Select(p => (p.Item1, p.Item2, (string?)null, (string?)null)).ToList();
-                    break;
-                }
+                        string oc, os;
+                        do
+                        {
+                            oc = g.Colors[rng.Next(g.Colors.Count)];
+                            os = g.Shapes[rng.Next(g.Shapes.Count)];
+                        } while (oc == b || oc == c || os == s);
+                        var pair = rng.NextDouble() < 0.5
+                            ? new[] { (c, s), (oc, os) } : new[] { (oc, os), (c, s) };
+                        bool relation = category == WorldCategory.RelativePosition;
+                        said = new WorldPrompt(relation ? "relation" : "pair", true, category != WorldCategory.TwoObjects)
+                        { Count = 2, Relation = relation ? g.Relations.Keys.ElementAt(index % 4) : null };
+                        objects = pair.Select(p => (p.Item1, p.Item2, (string?)null, (string?)null)).ToList();
+                        break;
+                    }
                 default:
                     throw new ArgumentException($"unknown category '{category}'", nameof(category));
             }
@@ -165,24 +165,24 @@ public sealed class WorldSampler(WorldGrammar g)
                     + (said.ColorSaid ? o[0].Color + " " : "") + g.Plurals[o[0].Shape];
                 break;
             default:
-            {
-                string a = ObjectPhrase(o[0], said.ColorSaid, null, false), b = ObjectPhrase(o[1], said.ColorSaid, null, false);
-                if (said.Kind == "pair")
                 {
-                    if (said.Cells.Count == 2 && said.Cells[0] is { } c0 && said.Cells[1] is { } c1)
+                    string a = ObjectPhrase(o[0], said.ColorSaid, null, false), b = ObjectPhrase(o[1], said.ColorSaid, null, false);
+                    if (said.Kind == "pair")
                     {
-                        a += " " + Pick(g.PositionPhrases[c0], rng);
-                        b += " " + Pick(g.PositionPhrases[c1], rng);
+                        if (said.Cells.Count == 2 && said.Cells[0] is { } c0 && said.Cells[1] is { } c1)
+                        {
+                            a += " " + Pick(g.PositionPhrases[c0], rng);
+                            b += " " + Pick(g.PositionPhrases[c1], rng);
+                        }
+                        text = Pick(g.PairJoins, rng).Replace("{a}", a).Replace("{b}", b);
                     }
-                    text = Pick(g.PairJoins, rng).Replace("{a}", a).Replace("{b}", b);
+                    else
+                    {
+                        var rel = Pick(g.Relations[said.Relation!].Phrases, rng);
+                        text = Pick(g.RelationJoins, rng).Replace("{a}", a).Replace("{rel}", rel).Replace("{b}", b);
+                    }
+                    break;
                 }
-                else
-                {
-                    var rel = Pick(g.Relations[said.Relation!].Phrases, rng);
-                    text = Pick(g.RelationJoins, rng).Replace("{a}", a).Replace("{rel}", rel).Replace("{b}", b);
-                }
-                break;
-            }
         }
         string template = said.BackgroundSaid
             ? Pick(evalPhrasing ? g.EvalSceneTemplates : g.SceneTemplates, rng)

@@ -23,27 +23,27 @@ public sealed record WorldShape(string Name, string Kind, bool Rotates, double E
                 poly.AddRange(e.GetProperty("vertices").EnumerateArray().Select(v => (v[0].GetDouble(), v[1].GetDouble())));
                 break;
             case "regular":
-            {
-                int n = e.GetProperty("points").GetInt32();
-                double r = e.GetProperty("outer").GetDouble();
-                for (int i = 0; i < n; i++)
                 {
-                    double a = -Math.PI / 2 + 2 * Math.PI * i / n;
-                    poly.Add((r * Math.Cos(a), r * Math.Sin(a)));
+                    int n = e.GetProperty("points").GetInt32();
+                    double r = e.GetProperty("outer").GetDouble();
+                    for (int i = 0; i < n; i++)
+                    {
+                        double a = -Math.PI / 2 + 2 * Math.PI * i / n;
+                        poly.Add((r * Math.Cos(a), r * Math.Sin(a)));
+                    }
+                    break;
                 }
-                break;
-            }
             case "star":
-            {
-                int n = e.GetProperty("points").GetInt32();
-                double ro = e.GetProperty("outer").GetDouble(), ri = e.GetProperty("inner").GetDouble() * ro;
-                for (int i = 0; i < 2 * n; i++)
                 {
-                    double a = -Math.PI / 2 + Math.PI * i / n, r = i % 2 == 0 ? ro : ri;
-                    poly.Add((r * Math.Cos(a), r * Math.Sin(a)));
+                    int n = e.GetProperty("points").GetInt32();
+                    double ro = e.GetProperty("outer").GetDouble(), ri = e.GetProperty("inner").GetDouble() * ro;
+                    for (int i = 0; i < 2 * n; i++)
+                    {
+                        double a = -Math.PI / 2 + Math.PI * i / n, r = i % 2 == 0 ? ro : ri;
+                        poly.Add((r * Math.Cos(a), r * Math.Sin(a)));
+                    }
+                    break;
                 }
-                break;
-            }
             default:
                 throw new InvalidDataException($"Unknown world shape kind '{kind}' for '{name}' in {SceneGrammar.FileName}.");
         }

@@ -39,7 +39,8 @@ internal sealed record A1111Call
         if (fields.Bool("restore_faces") == true) warnings.Add("restore_faces: not offered by Easel; ignored.");
 
         var generation = ToolRunner.Request(fields.String("prompt") ?? "", fields.String("negative_prompt"), model, fields.Int("width"), fields.Int("height"),
-            fields.Int("steps"), fields.Double("cfg_scale"), scheduler, seed, batch * iterations) with { Previews = previews };
+            fields.Int("steps"), fields.Double("cfg_scale"), scheduler, seed, batch * iterations) with
+        { Previews = previews };
         var call = new A1111Call
         {
             Kind = img2img ? "img2img" : "txt2img",
