@@ -106,7 +106,9 @@ c("generate --provider bogus", ["generate", "a", "--provider", "bogus"], "provid
 
 # ---------------------------------------------------------------- MCP (stdio and HTTP)
 base = {"prompt": "a red circle", "steps": 1}
-for field, values in {"steps": [0, -1, 1001, 1.5, "5", True, 1e300, [1]], "width": [0, 7, 63, 4096, "64", -64],
+# A string that is exactly a number ("5") is read as that number on every surface (the MCP schema policy), so the
+# string cases here are strings that are not numbers.
+for field, values in {"steps": [0, -1, 1001, 1.5, "five", True, 1e300, [1]], "width": [0, 7, 63, 4096, "64px", -64],
                       "height": [0, 2049, 1.25], "guidance": [-1, 101, "NaN", "high"], "seed": [-1, 1.5, "x", 9.3e18],
                       "count": [0, 17, -1], "scheduler": ["bogus", 3, ""], "negative_prompt": [5, ["a"]],
                       "model": ["nope", "/root", "/etc", "$SECRET_DIR", "$ALLOWED", "../models", 7, "$SECRET_DIR/../outside"]}.items():
