@@ -38,15 +38,7 @@ internal static class TestModel
 /// <summary>Locates the repository (the folder holding Agents.sln) from the test output folder.</summary>
 internal static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Agents.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("Agents.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string Root => Easel.Testing.RepositoryRoot.Path;
 }
 
 /// <summary>A temporary output folder, deleted afterwards.</summary>
