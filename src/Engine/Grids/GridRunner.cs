@@ -133,13 +133,14 @@ internal static class GridRunner
             engine.PromptPolicy.Check(cell.Prompt, cell.NegativePrompt);
             return RequestResolver.Resolve(cell, engine.Models);
         }
-        catch (EaselValidationException ex)
+        catch (EaselException ex)
         {
-            // Name the axis whose value made the cell invalid, when one did.
-            string? axis = Blame(request.X, ex.Field) ? "x_axis" : request.Y is { } y && Blame(y, ex.Field) ? "y_axis" : null;
+            // Name the axis whose value made the cell invalid, when one did (a missing model is not a field error).
+            var field = (ex as EaselValidationException)?.Field ?? "model";
+            string? axis = Blame(request.X, field) ? "x_axis" : request.Y is { } y && Blame(y, field) ? "y_axis" : null;
             if (axis is null) throw;
-            var value = axis == "x_axis" ? request.X.Values[column] : request.Y!.Values[row];
-            throw new EaselValidationException(axis, $"{(axis == "x_axis" ? request.X.Name : request.Y!.Name)} value '{value}': {ex.Message}");
+            var (name, value) = axis == "x_axis" ? (request.X.Name, request.X.Values[column]) : (request.Y!.Name, request.Y.Values[row]);
+            throw new EaselValidationException(axis, $"{name} value '{value}': {ex.Message}");
         }
     }
 
