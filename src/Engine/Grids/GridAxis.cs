@@ -37,10 +37,12 @@ public sealed record GridAxis(GridAxisKind Kind, IReadOnlyList<string> Values)
         int eq = spec.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0)
             throw new EaselValidationException(field, $"'{spec}' is not KIND=V1,V2,...; for example seed=1,2,3 or guidance=3,7.5.");
-        var list = spec[(eq + 1)..];
-        char separator = list.Contains('|', StringComparison.Ordinal) ? '|' : ',';
-        return Create(spec[..eq], list.Split(separator), field);
+        return Create(spec[..eq], SplitValues(spec[(eq + 1)..]), field);
     }
+
+    /// <summary>Splits a value list on '|' when it holds one (prompt fragments with commas), else on ','.</summary>
+    public static IReadOnlyList<string> SplitValues(string list) =>
+        list.Split(list.Contains('|', StringComparison.Ordinal) ? '|' : ',');
 
     /// <summary>The value as a label on the sheet: numbers in invariant culture, everything else as given.</summary>
     public string Label(int index) => Kind is GridAxisKind.Guidance or GridAxisKind.Strength

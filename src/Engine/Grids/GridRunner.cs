@@ -96,6 +96,8 @@ internal static class GridRunner
         if (columns * rows > EaselLimits.MaxGridCells)
             throw new EaselValidationException(request.Y is null ? "x_axis" : "y_axis",
                 $"{columns} x {rows} = {columns * rows} cells; a grid has at most {EaselLimits.MaxGridCells} (x_axis {request.X.Name}: {columns} values{(request.Y is { } yy ? $", y_axis {yy.Name}: {rows} values" : "")}).");
+        if (request.Strength is not null && request.Image is null)
+            throw new EaselValidationException("strength", "is for img2img grids; give the source image too.");
         if (request.Base.Count != 1)
             throw new EaselValidationException("count", "a grid makes one image per cell; vary the seed with a seed axis instead of count.");
 

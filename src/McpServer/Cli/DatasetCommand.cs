@@ -28,7 +28,7 @@ internal static class DatasetCommand
             Base = CliApp.ReadGenerateRequest(cl, ""),
             Prompts = prompts,
             Template = cl.String("template"),
-            Slots = ParseSlots(cl.String("slots")),
+            Slots = DatasetSlots.Parse(cl.String("slots")),
             Grammar = cl.Flag("grammar"),
             ImagesPerPrompt = cl.Int("images-per-prompt") ?? 1,
             Sample = cl.Int("sample"),
@@ -57,20 +57,6 @@ internal static class DatasetCommand
         }
         stdout.WriteLine($"{result.Directory}\t{result.Total} images ({string.Join(", ", result.Splits.Select(s => $"{s.Key} {s.Value}"))}); made {result.Made}, {result.Skipped} already there; {perMinute:F1} images/min");
         return CliApp.ExitOk;
-    }
-
-    /// <summary>Reads <c>name=a,b,c;other=x,y</c>.</summary>
-    internal static Dictionary<string, IReadOnlyList<string>>? ParseSlots(string? spec)
-    {
-        if (string.IsNullOrWhiteSpace(spec)) return null;
-        var slots = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var part in spec.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            int eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) throw new EaselValidationException("slots", $"'{part}' is not NAME=V1,V2,... (slots are separated by ';').");
-            slots[part[..eq].Trim()] = part[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        }
-        return slots;
     }
 
     private sealed class Reporter(Action<DatasetProgress> report) : IProgress<DatasetProgress>
