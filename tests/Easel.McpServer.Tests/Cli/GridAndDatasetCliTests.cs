@@ -6,6 +6,7 @@ using Easel.McpServer.Tests.Peers;
 namespace Easel.McpServer.Tests.Cli;
 
 /// <summary><c>easel grid</c> and <c>easel dataset</c>: output, exit codes, and a data set surviving a real kill of the process.</summary>
+[Trait("Category", "Process")] // one test spawns and kills the easel executable
 public class GridAndDatasetCliTests
 {
     private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
