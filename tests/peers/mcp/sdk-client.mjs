@@ -7,9 +7,7 @@
 //
 // FIXTURE.json: { "mask": "data:image/png;base64,…" } (white = repaint). Prints one JSON report line on stdout; exit 0 when
 // every call validated, 1 otherwise. Every request has an explicit timeout.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -95,8 +93,9 @@ await everyShape("make_grid", { prompt: "a red circle", x_axis: "seed", x_values
 await call("make_grid", { prompt: "a red circle", x_axis: "prompt", x_values: ["red", "blue"], y_axis: "steps", y_values: ["1", "2"], inline: "none" }, "make_grid(two axes)");
 await call("make_grid", { prompt: "a red circle", x_axis: "strength", x_values: ["0.3", "0.6"], image: source, steps: 2 }, "make_grid(strength)");
 
-// Data sets: each shape into a fresh folder, each job awaited; then a finished one cancelled (a no-op).
-const datasets = mkdtempSync(join(tmpdir(), "easel-peer-datasets-"));
+// Data sets: each shape into a fresh folder (under the server's output folder), each job awaited; then a finished
+// one cancelled (a no-op).
+const datasets = `peer-${Date.now()}`;
 let folders = 0;
 const datasetOptional = { images_per_prompt: 2, validation: 0.5, seed: 3, negative_prompt: "blurry", model: "easel-shapes", width: 64, height: 64, steps: 1, guidance: 5, scheduler: "euler" };
 const datasetShapes = [
@@ -110,7 +109,7 @@ const datasetShapes = [
 ];
 let lastDataset = null;
 for (const [label, args] of datasetShapes) {
-  const started = await call("start_dataset", { out: join(datasets, `set${folders++}`), ...args }, `start_dataset(${label})`);
+  const started = await call("start_dataset", { out: `${datasets}/set${folders++}`, ...args }, `start_dataset(${label})`);
   if (!started) continue;
   lastDataset = started.structuredContent.job_id;
   const done = await call("get_dataset_job", { job_id: lastDataset, wait_seconds: 50 }, `get_dataset_job(${label})`);
@@ -121,7 +120,6 @@ if (lastDataset) {
   await call("cancel_dataset_job", { job_id: lastDataset }, "cancel_dataset_job(finished)");
   await call("cancel_dataset_job", { job_id: lastDataset }, "cancel_dataset_job(again)");
 }
-rmSync(datasets, { recursive: true, force: true });
 
 // Jobs: every operation, each awaited to success; then a long job seen running (or queued) and cancelled.
 const operations = {

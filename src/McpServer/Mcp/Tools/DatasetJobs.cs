@@ -17,6 +17,24 @@ public sealed class DatasetJobs(EaselEngine engine) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Job> _jobs = new(StringComparer.Ordinal);
 
+    /// <summary>Where MCP data sets go: the server's output folder, under datasets/.</summary>
+    public string Root => Path.Combine(engine.Store.Directory, "datasets");
+
+    /// <summary>
+    /// A client's folder name resolved under <see cref="Root"/>: a remote client may write only where the server
+    /// already writes its images, so absolute paths and '..' are refused.
+    /// </summary>
+    public string Folder(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Contains('\0', StringComparison.Ordinal))
+            throw new EaselValidationException("out", "is required: a folder name such as 'shapes-v1'.");
+        var root = Path.GetFullPath(Root) + Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(Path.Combine(root, name));
+        if (Path.IsPathRooted(name) || !full.StartsWith(root, StringComparison.Ordinal) || full.Length == root.Length)
+            throw new EaselValidationException("out", $"'{name}' is not a folder name under the server's data set folder ({Root}); give a relative name without '..'.");
+        return full;
+    }
+
     public DatasetJobOutput Start(DatasetRequest request)
     {
         var job = new Job("dataset-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), Path.GetFullPath(request.OutputDirectory));

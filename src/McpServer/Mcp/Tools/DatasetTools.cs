@@ -21,7 +21,7 @@ public sealed class DatasetTools(DatasetJobs jobs)
         UseStructuredContent = true, OutputSchemaType = typeof(DatasetJobOutput))]
     [Description("Starts writing a synthetic image data set in the Hugging Face imagefolder layout (PNGs + metadata.jsonl with file_name, text, seed, every parameter and slot value) and returns a job id at once. Prompts come from 'prompts', or from 'template' with {slot}s filled from 'slots' (every combination) and/or the bundled model's grammar. Deterministic; rerun with the same arguments to resume. Poll get_dataset_job.")]
     public CallToolResult StartDataset(
-        [Description("Folder to write (created if needed). The same folder and arguments resume an interrupted set.")] string @out,
+        [Description("Name of the data set folder, relative to the server's output folder (written under datasets/ there; created if needed). The same name and arguments resume an interrupted set.")] string @out,
         [Description("The prompts (one item group each). Give this or 'template'.")] string[]? prompts = null,
         [Description("A prompt with {slot}s, e.g. 'a {color} {shape} on a {bg} background'. Give this or 'prompts'.")] string? template = null,
         [Description("Values per slot, e.g. {\"color\": [\"red\", \"blue\"]}.")] Dictionary<string, string[]>? slots = null,
@@ -40,7 +40,7 @@ public sealed class DatasetTools(DatasetJobs jobs)
     {
         var request = new DatasetRequest
         {
-            OutputDirectory = @out,
+            OutputDirectory = jobs.Folder(@out),
             Base = ToolRunner.Request("", negative_prompt, model, width, height, steps, guidance, scheduler, seed, 1),
             Prompts = prompts,
             Template = template,
