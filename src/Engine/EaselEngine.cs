@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Easel.Engine.Datasets;
+using Easel.Engine.Grids;
 using Easel.Engine.Imaging;
 using Easel.Engine.Models;
 using Easel.Engine.Onnx;
@@ -124,6 +126,14 @@ public sealed class EaselEngine : IDisposable
     /// <summary>N variations of an image (seeds seed..seed+N−1); the prompt defaults to the one embedded in an Easel PNG.</summary>
     public Task<GenerationResult> VaryAsync(EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
         => EditAsync(EditOperation.Variations, request, progress, cancellationToken);
+
+    /// <summary>An X/Y grid over a base request: one image per cell and a labelled contact sheet, all saved.</summary>
+    public Task<GridResult> GridAsync(GridRequest request, IProgress<GridProgress>? progress = null, CancellationToken cancellationToken = default)
+        => GridRunner.RunAsync(this, request, progress, cancellationToken);
+
+    /// <summary>Makes (or resumes) a synthetic data set in the Hugging Face imagefolder layout.</summary>
+    public Task<DatasetResult> DatasetAsync(DatasetRequest request, IProgress<DatasetProgress>? progress = null, CancellationToken cancellationToken = default)
+        => DatasetRunner.RunAsync(this, request, progress, cancellationToken);
 
     public async Task<GenerationResult> EditAsync(EditOperation operation, EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -12,7 +12,7 @@ namespace Easel.Plugin;
 /// an engine request and presents the result; validation, defaults and image resolution all live in the engine.
 /// Image arguments accept a file path, a file:// URI, a data URI, or the id / easel://images/{id} of an earlier result.
 /// </summary>
-public sealed class EaselPlugin
+public sealed partial class EaselPlugin
 {
     public const string DefaultName = "easel";
 

@@ -28,7 +28,7 @@ public sealed class ToolSchemaTests(ServerFixture fixture)
     {
         var names = (await ToolsAsync()).Keys.Order().ToArray();
         Assert.Equal(
-            new[] { "cancel_job", "compose_prompt", "create_variations", "generate_image", "get_job", "inpaint_image", "list_models", "outpaint_image", "restyle_image", "start_generation" },
+            new[] { "cancel_dataset_job", "cancel_job", "compose_prompt", "create_variations", "generate_image", "get_dataset_job", "get_job", "inpaint_image", "list_models", "make_grid", "outpaint_image", "restyle_image", "start_dataset", "start_generation" },
             names);
     }
 
@@ -46,6 +46,10 @@ public sealed class ToolSchemaTests(ServerFixture fixture)
         Assert.Empty(Required(tools["start_generation"]));
         Assert.Equal(["job_id"], Required(tools["get_job"]));
         Assert.Equal(["job_id"], Required(tools["cancel_job"]));
+        Assert.Equal(["prompt", "x_axis", "x_values"], Required(tools["make_grid"]));
+        Assert.Equal(["out"], Required(tools["start_dataset"]));
+        Assert.Equal(["job_id"], Required(tools["get_dataset_job"]));
+        Assert.Equal(["job_id"], Required(tools["cancel_dataset_job"]));
     }
 
     [Fact]

@@ -282,7 +282,7 @@ public class PluginFunctionTests
         using var h = new KernelHarness();
         var plugin = h.Kernel.Plugins[EaselPlugin.DefaultName];
         Assert.Equal(
-            new[] { "compose_prompt", "create_variations", "generate_image", "inpaint_image", "list_models", "outpaint_image", "restyle_image" },
+            new[] { "compose_prompt", "create_variations", "generate_image", "inpaint_image", "list_models", "make_dataset", "make_grid", "outpaint_image", "restyle_image" },
             plugin.Select(f => f.Name).Order());
         foreach (var function in plugin)
         {

@@ -24,4 +24,12 @@ public static class EaselLimits
     public const int DefaultCount = 1;
     /// <summary>Variations made when the caller names no count — on every surface.</summary>
     public const int DefaultVariationCount = 4;
+    /// <summary>Most cells an X/Y grid has (columns × rows).</summary>
+    public const int MaxGridCells = 64;
+    /// <summary>Most pixels a grid's contact sheet has (8 × 8 cells of 512 × 512 fit, with their labels).</summary>
+    public const long MaxGridSheetPixels = 25_000_000;
+    /// <summary>Most images one data set plans (prompts × images per prompt).</summary>
+    public const int MaxDatasetImages = 1_000_000;
+    /// <summary>Most images a data set makes per prompt.</summary>
+    public const int MaxDatasetImagesPerPrompt = 1000;
 }

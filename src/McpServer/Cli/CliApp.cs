@@ -39,7 +39,7 @@ internal static class CliApp
         }
         try
         {
-            var cl = new CommandLine(args.Skip(1), new HashSet<string> { "json", "verbose", "http" });
+            var cl = new CommandLine(args.Skip(1), new HashSet<string> { "json", "verbose", "http", "grammar" });
             return command switch
             {
                 "generate" => await GenerateAsync(cl, stdout, stderr, ct),
@@ -50,6 +50,8 @@ internal static class CliApp
                 "tokenize" => Tokenize(cl, stdout, stderr),
                 "models" => Models(cl, stdout, stderr),
                 "bench" => await BenchCommand.RunAsync(cl, stdout, stderr, ct),
+                "grid" => await GridCommand.RunAsync(cl, stdout, stderr, ct),
+                "dataset" => await DatasetCommand.RunAsync(cl, stdout, stderr, ct),
                 _ => Unknown(command, stderr),
             };
         }

@@ -21,6 +21,8 @@ internal static class CliHelp
         ("inpaint", "easel inpaint PROMPT --image IMG [--mask IMG] [--strength X] [--mask-grow PX] [--mask-feather PX] [common options]"),
         ("outpaint", "easel outpaint PROMPT --image IMG [--left PX] [--right PX] [--top PX] [--bottom PX] [--strength X] [common options]"),
         ("variations", "easel variations [PROMPT] --image IMG [--count N (default 4)] [--strength X] [common options]"),
+        ("grid", "easel grid PROMPT --x KIND=V1,V2,... [--y KIND=V1,V2,...] [--image IMG --strength X] [common options]   (KIND: seed, guidance, steps, scheduler, strength, prompt (S/R: the first value is replaced by each), model; at most 64 cells)"),
+        ("dataset", "easel dataset --out DIR (--prompts FILE | --template TEXT [--slots \"name=a,b;other=x,y\"] | --grammar) [--images-per-prompt N] [--sample N] [--validation FRACTION] [--seed N] [common options]   (Hugging Face imagefolder; rerun to resume)"),
         ("tokenize", "easel tokenize TEXT [--model NAME|DIR]"),
         ("models", "easel models [--json] [--models DIR]"),
         ("bench", "easel bench [PROMPT] [--model NAME|DIR] [--width N] [--height N] [--steps N] [--guidance X] [--runs N] [--warmup N] [--json]"),
@@ -28,7 +30,7 @@ internal static class CliHelp
         ("help", "easel help [COMMAND]   (also: easel --help, easel COMMAND --help or -h; easel --version)"),
     ];
 
-    private static readonly HashSet<string> WithCommonOptions = ["generate", "img2img", "inpaint", "outpaint", "variations"];
+    private static readonly HashSet<string> WithCommonOptions = ["generate", "img2img", "inpaint", "outpaint", "variations", "grid", "dataset"];
 
     public static string Overview =>
         "easel — local diffusion images for agents (ONNX Runtime)\n\nUsage:\n" +

@@ -19,7 +19,8 @@ public static class EaselMcpRegistration
         "restyle_image, inpaint_image, outpaint_image and create_variations edit an image given as a path, file:// URI, " +
         "data URI, base64 or the easel://images/{id} of an earlier result. Results carry a small preview, a resource link " +
         "to the full PNG and its path. compose_prompt writes good prompts; list_models shows the models. For slow runs use " +
-        "start_generation, then get_job (wait_seconds up to 50) and cancel_job.";
+        "start_generation, then get_job (wait_seconds up to 50) and cancel_job. make_grid compares variants side by side " +
+        "(an X/Y grid and a labelled contact sheet); start_dataset writes a resumable synthetic data set as a job.";
 
     /// <summary>The engine (one per process: it owns the ONNX sessions) and the background job manager.</summary>
     public static IServiceCollection AddEasel(this IServiceCollection services, EaselOptions options)
@@ -28,6 +29,7 @@ public static class EaselMcpRegistration
         services.AddSingleton(sp => new EaselEngine(options, sp.GetService<ILoggerFactory>()));
         services.AddSingleton(_ => new JobManager());
         services.AddSingleton<ToolRunner>();
+        services.AddSingleton<DatasetJobs>();
         return services;
     }
 
@@ -55,6 +57,8 @@ public static class EaselMcpRegistration
         .WithTools<ImageTools>(McpJson.Options)
         .WithTools<CatalogTools>(McpJson.Options)
         .WithTools<JobTools>(McpJson.Options)
+        .WithTools<GridTools>(McpJson.Options)
+        .WithTools<DatasetTools>(McpJson.Options)
         .WithResources<EaselResources>()
         .WithPrompts<WorkflowPrompts>(McpJson.Options)
         .WithListResourcesHandler((context, _) => RecentImageList.ListAsync(context.Services!.GetRequiredService<EaselEngine>()))

@@ -14,7 +14,8 @@ public sealed class OfficialSdkClientTests
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
 
     private static readonly string[] Tools =
-        ["cancel_job", "compose_prompt", "create_variations", "generate_image", "get_job", "inpaint_image", "list_models", "outpaint_image", "restyle_image", "start_generation"];
+        ["cancel_dataset_job", "cancel_job", "compose_prompt", "create_variations", "generate_image", "get_dataset_job", "get_job", "inpaint_image", "list_models", "make_grid",
+         "outpaint_image", "restyle_image", "start_dataset", "start_generation"];
 
     [Fact]
     public async Task Every_tool_result_validates_in_the_typescript_client_over_stdio()

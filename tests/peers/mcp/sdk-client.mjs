@@ -87,6 +87,40 @@ await everyShape("outpaint_image", { image: source, prompt: "a wide scene", righ
 await everyShape("create_variations", { image: source, steps: 2, count: 1 },
   { ...common, prompt: "a circle", strength: 0.5 });
 
+// Grids: every argument shape, a two-axis grid, and an img2img strength grid.
+await everyShape("make_grid", { prompt: "a red circle", x_axis: "seed", x_values: ["1", "2"] },
+  { negative_prompt: "blurry", model: "easel-shapes", guidance: 5, scheduler: "euler", seed: 3, steps: 1, width: 64, height: 64, inline: "preview" });
+await call("make_grid", { prompt: "a red circle", x_axis: "prompt", x_values: ["red", "blue"], y_axis: "steps", y_values: ["1", "2"], inline: "none" }, "make_grid(two axes)");
+await call("make_grid", { prompt: "a red circle", x_axis: "strength", x_values: ["0.3", "0.6"], image: source, steps: 2 }, "make_grid(strength)");
+
+// Data sets: each shape into a fresh folder (under the server's output folder), each job awaited; then a finished
+// one cancelled (a no-op).
+const datasets = `peer-${Date.now()}`;
+let folders = 0;
+const datasetOptional = { images_per_prompt: 2, validation: 0.5, seed: 3, negative_prompt: "blurry", model: "easel-shapes", width: 64, height: 64, steps: 1, guidance: 5, scheduler: "euler" };
+const datasetShapes = [
+  ["all", { prompts: ["a red circle"], ...datasetOptional }],
+  ["required and prompts", { prompts: ["a red circle"], steps: 1 }],
+  ["template", { template: "a {color} {shape} on a {bg} background", slots: { color: ["red"] }, grammar: true, sample: 2, steps: 1 }],
+  ...Object.keys(datasetOptional).map(key => {
+    const { [key]: _, ...rest } = datasetOptional;
+    return [`without ${key}`, { prompts: ["a red circle"], ...rest }];
+  }),
+];
+let lastDataset = null;
+for (const [label, args] of datasetShapes) {
+  const started = await call("start_dataset", { out: `${datasets}/set${folders++}`, ...args }, `start_dataset(${label})`);
+  if (!started) continue;
+  lastDataset = started.structuredContent.job_id;
+  const done = await call("get_dataset_job", { job_id: lastDataset, wait_seconds: 50 }, `get_dataset_job(${label})`);
+  if (done && done.structuredContent.state !== "succeeded") report.failures.push(`dataset ${label}: ${done.structuredContent.state} ${done.structuredContent.error ?? ""}`);
+}
+if (lastDataset) {
+  await call("get_dataset_job", { job_id: lastDataset }, "get_dataset_job(required only)");
+  await call("cancel_dataset_job", { job_id: lastDataset }, "cancel_dataset_job(finished)");
+  await call("cancel_dataset_job", { job_id: lastDataset }, "cancel_dataset_job(again)");
+}
+
 // Jobs: every operation, each awaited to success; then a long job seen running (or queued) and cancelled.
 const operations = {
   generate: { prompt: "a kite" },

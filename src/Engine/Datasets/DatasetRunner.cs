@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Easel.Engine.Imaging;
+using Easel.Engine.Pipelines;
+
+namespace Easel.Engine.Datasets;
+
+/// <summary>
+/// Makes a data set, or finishes one a killed or cancelled run left: finished items (in a manifest) are skipped, an
+/// image in place but not yet listed is adopted after its PNG metadata is checked, nothing is overwritten. Each new
+/// image is generated, moved into place under its final name, then listed, so every state is consistent.
+/// </summary>
+internal static class DatasetRunner
+{
+    public const string PlanFile = ".easel-dataset.json";
+    public const string LockFile = ".easel-dataset.lock";
+    private const string PartialFolder = ".easel-partial";
+
+    public static async Task<DatasetResult> RunAsync(EaselEngine engine, DatasetRequest request, IProgress<DatasetProgress>? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var items = DatasetPlanner.Plan(request);
+        // Every prompt and the shared settings are checked before any file is written.
+        foreach (var text in items.Select(i => i.Text).Distinct(StringComparer.Ordinal))
+            engine.PromptPolicy.Check(text, request.Base.NegativePrompt);
+        var resolved = RequestResolver.Resolve(request.Base with { Prompt = items[0].Text, Seed = items[0].Seed }, engine.Models);
+        engine.Store.EnsureWritable();
+
+        var root = Path.GetFullPath(request.OutputDirectory);
+        if (File.Exists(root)) throw new EaselValidationException("out", $"{root} is a file, not a folder.");
+        Directory.CreateDirectory(root);
+        using var exclusive = Lock(root);
+        CheckPlan(root, DatasetPlanner.Describe(request, items.Count));
+
+        var manifests = items.Select(i => i.Split).Distinct(StringComparer.Ordinal)
+            .ToDictionary(s => s, s => DatasetManifest.Open(s.Length == 0 ? root : Path.Combine(root, s)), StringComparer.Ordinal);
+        var planned = items.ToDictionary(i => (i.Split, i.FileName));
+        foreach (var (split, manifest) in manifests)
+            foreach (var name in manifest.Files)
+            {
+                if (!planned.ContainsKey((split, name)))
+                    throw new EaselException($"data set: {manifest.Path} lists '{name}', which this data set does not make; use a new folder.");
+                if (!File.Exists(Path.Combine(manifest.Directory, name)))
+                    throw new EaselException($"data set: {manifest.Path} lists '{name}' but the file is gone; remove its line (or the folder) and run again.");
+            }
+
+        int skipped = items.Count(i => manifests[i.Split].Files.Contains(i.FileName)), done = skipped;
+        foreach (var item in items.Where(i => !manifests[i.Split].Files.Contains(i.FileName)))
+        {
+            // Moved into place but not listed when the last run stopped: adopt it if it is what this item makes.
+            var path = Path.Combine(manifests[item.Split].Directory, item.FileName);
+            if (!File.Exists(path)) continue;
+            var metadata = PngCodec.ReadMetadata(File.ReadAllBytes(path));
+            if (metadata is null || metadata.Seed != item.Seed || metadata.Prompt != item.Text)
+                throw new EaselException($"data set: {path} exists but is not the image this data set makes there (seed {item.Seed}); move it away and run again.");
+            manifests[item.Split].Append(DatasetManifest.Line(item, metadata), item.FileName);
+            done++;
+            skipped++;
+        }
+        progress?.Report(new DatasetProgress(done, items.Count, skipped, 0, resolved.Steps, clock.Elapsed));
+
+        foreach (var item in items)
+        {
+            var manifest = manifests[item.Split];
+            if (manifest.Files.Contains(item.FileName)) continue;
+            ct.ThrowIfCancellationRequested();
+            int current = done;
+            var relay = progress is null ? null : new Relay(p =>
+            {
+                if (p.Stage == "denoising") progress.Report(new DatasetProgress(current, items.Count, skipped, p.Step, p.Steps, clock.Elapsed));
+            });
+            var result = await engine.GenerateAsync(request.Base with { Prompt = item.Text, Seed = item.Seed, Count = 1 }, relay, ct).ConfigureAwait(false);
+            var image = result.Images[0];
+            Place(image.Path, manifest.Directory, item.FileName);
+            manifest.Append(DatasetManifest.Line(item, image.Metadata), item.FileName);
+            done++;
+            progress?.Report(new DatasetProgress(done, items.Count, skipped, resolved.Steps, resolved.Steps, clock.Elapsed));
+        }
+        foreach (var manifest in manifests.Values) RemoveIfEmpty(Path.Combine(manifest.Directory, PartialFolder));
+        var splits = items.GroupBy(i => i.Split.Length == 0 ? DatasetPlanner.TrainSplit : i.Split).ToDictionary(g => g.Key, g => g.Count());
+        return new DatasetResult(root, items.Count, items.Count - skipped, skipped, splits, manifests.Values.Select(m => m.Path).ToList(), clock.Elapsed);
+    }
+
+    private sealed class Relay(Action<GenerationProgress> report) : IProgress<GenerationProgress>
+    {
+        public void Report(GenerationProgress value) => report(value);
+    }
+
+    /// <summary>Moves an engine output to its data set name: via a partial file, then a rename that never overwrites.</summary>
+    private static void Place(string source, string directory, string fileName)
+    {
+        var partial = Path.Combine(directory, PartialFolder);
+        Directory.CreateDirectory(partial);
+        var temp = Path.Combine(partial, fileName + ".tmp");
+        if (File.Exists(temp)) File.Delete(temp); // left by a killed run; never listed, never a result
+        File.Move(source, temp);
+        File.Move(temp, Path.Combine(directory, fileName), overwrite: false);
+    }
+
+    private static void RemoveIfEmpty(string directory)
+    {
+        if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory);
+    }
+
+    /// <summary>One run per folder at a time: two would make the same items twice.</summary>
+    private static FileStream Lock(string root)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(root, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException ex)
+        {
+            throw new EaselException($"data set: {root} is being written by another run ({ex.Message}).", ex);
+        }
+    }
+
+    /// <summary>Writes the set's description on the first run; a later run must describe the same set.</summary>
+    private static void CheckPlan(string root, JsonObject plan)
+    {
+        var path = Path.Combine(root, PlanFile);
+        if (File.Exists(path))
+        {
+            var existing = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                ?? throw new EaselException($"data set: {path} is not a JSON object; the folder was changed outside Easel.");
+            var differs = plan.Select(p => p.Key).Concat(existing.Select(p => p.Key)).Distinct(StringComparer.Ordinal)
+                .FirstOrDefault(k => !JsonNode.DeepEquals(plan[k], existing[k]));
+            if (differs is not null)
+                throw new EaselValidationException("out", $"{root} holds a data set made with other settings ({differs}: {existing[differs]?.ToJsonString() ?? "unset"} there, {plan[differs]?.ToJsonString() ?? "unset"} now); rerun the same command to resume, or use a new folder.");
+            return;
+        }
+        if (File.Exists(Path.Combine(root, DatasetManifest.FileName)) || Directory.EnumerateFiles(root, "*.png").Any())
+            throw new EaselValidationException("out", $"{root} already holds images or a manifest not made by easel dataset; use a new or empty folder.");
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, plan.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
+    }
+}
