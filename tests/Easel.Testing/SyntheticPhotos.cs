@@ -27,6 +27,13 @@ public static class SyntheticPhotos
         var blobs = Enumerable.Range(0, 6).Select(_ => (X: rng.NextDouble(), Y: rng.NextDouble(), R: 0.05 + (rng.NextDouble() * 0.25),
             C: new[] { rng.Next(256), rng.Next(256), rng.Next(256) })).ToList();
         var baseColor = new[] { 40 + rng.Next(170), 40 + rng.Next(170), 40 + rng.Next(170) };
+        // sin(a + b) = sin a cos b + cos a sin b: each layer's waves precomputed per column and per row.
+        var waves = layers.Select(l => (
+            SinX: Enumerable.Range(0, width).Select(x => Math.Sin((2 * Math.PI * l.Fx * x / width) + l.Phase)).ToArray(),
+            CosX: Enumerable.Range(0, width).Select(x => Math.Cos((2 * Math.PI * l.Fx * x / width) + l.Phase)).ToArray(),
+            SinY: Enumerable.Range(0, height).Select(y => Math.Sin(2 * Math.PI * l.Fy * y / height)).ToArray(),
+            CosY: Enumerable.Range(0, height).Select(y => Math.Cos(2 * Math.PI * l.Fy * y / height)).ToArray(),
+            l.Amp)).ToArray();
         var image = new Image<Rgb24>(width, height);
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
@@ -36,10 +43,10 @@ public static class SyntheticPhotos
                 foreach (var b in blobs)
                     if (((u - b.X) * (u - b.X)) + ((v - b.Y) * (v - b.Y)) < b.R * b.R)
                         for (int k = 0; k < 3; k++) c[k] = (c[k] * 0.3) + (b.C[k] * 0.7);
-                foreach (var l in layers)
+                foreach (var w in waves)
                 {
-                    double s = Math.Sin((2 * Math.PI * ((l.Fx * u) + (l.Fy * v))) + l.Phase);
-                    for (int k = 0; k < 3; k++) c[k] += l.Amp[k] * s;
+                    double s = (w.SinX[x] * w.CosY[y]) + (w.CosX[x] * w.SinY[y]);
+                    for (int k = 0; k < 3; k++) c[k] += w.Amp[k] * s;
                 }
                 c[0] += (rng.NextDouble() - 0.5) * 6; // sensor-like grain
                 image[x, y] = new Rgb24(Byte(c[0]), Byte(c[1] + ((rng.NextDouble() - 0.5) * 6)), Byte(c[2] + ((rng.NextDouble() - 0.5) * 6)));

@@ -27,19 +27,26 @@ public static class InvisibleWatermark
     private static readonly Dct2D Dct = new(PlaneSize);
     private static readonly (int[] Index, double[] Direction, double Dither)[] Carriers = BuildCarriers();
 
-    /// <summary>Embeds <paramref name="payload"/> into <paramref name="image"/> in place (no-op below <see cref="MinimumSide"/>).</summary>
-    public static void Embed(Image<Rgb24> image, WatermarkPayload payload)
+    /// <summary>
+    /// Embeds <paramref name="payload"/> into <paramref name="image"/> in place (no-op below <see cref="MinimumSide"/>).
+    /// <paramref name="region"/> (row-major weights in [0, 1], one per pixel) limits where pixels may change: an
+    /// inpaint's repainted area, so the pixels outside its mask stay exact. A small region may not carry a readable mark.
+    /// </summary>
+    public static void Embed(Image<Rgb24> image, WatermarkPayload payload, float[]? region = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(payload);
         if (image.Width < MinimumSide || image.Height < MinimumSide) return;
+        if (region is not null && region.Length != image.Width * image.Height)
+            throw new ArgumentException($"region has {region.Length} weights for {image.Width}×{image.Height} pixels", nameof(region));
         var bits = payload.ToBits();
         int w = image.Width, h = image.Height;
         var pixels = new Rgb24[w * h];
         image.CopyPixelDataTo(pixels);
         var original = (Rgb24[])pixels.Clone();
         var shift = new float[w * h]; // luma added to every pixel so far (before rounding)
-        for (int pass = 0; pass < EmbedPasses; pass++)
+        int passes = region is null ? EmbedPasses : 3 * EmbedPasses; // a region realises only part of each correction
+        for (int pass = 0; pass < passes; pass++)
         {
             var coefficients = Dct.Forward(LumaResampler.Resample(Luma(pixels), w, h, PlaneSize, PlaneSize));
             var change = new double[PlaneSize * PlaneSize];
@@ -57,7 +64,7 @@ public static class InvisibleWatermark
             var delta = LumaResampler.Resample(Dct.Inverse(change), PlaneSize, PlaneSize, w, h);
             for (int i = 0; i < pixels.Length; i++)
             {
-                shift[i] += delta[i];
+                shift[i] += region is null ? delta[i] : delta[i] * region[i];
                 var o = original[i];
                 pixels[i] = new Rgb24(Clamp(o.R + shift[i]), Clamp(o.G + shift[i]), Clamp(o.B + shift[i]));
             }
