@@ -81,19 +81,4 @@ public static class SyntheticPhotos
         int cw = (int)Math.Round(image.Width * fraction / 2), ch = (int)Math.Round(image.Height * fraction / 2);
         return image.Clone(ctx => ctx.Crop(new Rectangle(cw, ch, image.Width - (2 * cw), image.Height - (2 * ch))));
     }
-
-    /// <summary>Peak signal-to-noise ratio in dB over the three channels.</summary>
-    public static double Psnr(Image<Rgb24> a, Image<Rgb24> b)
-    {
-        double sum = 0;
-        for (int y = 0; y < a.Height; y++)
-            for (int x = 0; x < a.Width; x++)
-            {
-                var p = a[x, y];
-                var q = b[x, y];
-                sum += ((p.R - q.R) * (p.R - q.R)) + ((p.G - q.G) * (p.G - q.G)) + ((p.B - q.B) * (p.B - q.B));
-            }
-        double mse = sum / (a.Width * a.Height * 3.0);
-        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / mse);
-    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Easel.Engine.Imaging;
 using Easel.Engine.Pipelines;
 using Easel.Engine.Provenance;
+using Easel.Engine.Tests.Bundled;
 using Easel.Testing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -40,7 +41,7 @@ public class WatermarkTests(ITestOutputHelper output)
                 using var original = SyntheticPhotos.Create(1000 + seed, size, size);
                 var copy = original.Clone();
                 InvisibleWatermark.Embed(copy, Payload);
-                psnr.Add(SyntheticPhotos.Psnr(original, copy));
+                psnr.Add(ImageMath.Psnr(original, copy));
                 marked.Add(copy);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {size}² | PSNR of embedding | min {psnr.Min():F1} dB, mean {psnr.Average():F1} dB | | |"));
@@ -103,7 +104,7 @@ public class WatermarkTests(ITestOutputHelper output)
         using var tiny = SyntheticPhotos.Create(1, 24, 24); // below the minimum side: left alone
         using var before = tiny.Clone();
         InvisibleWatermark.Embed(tiny, Payload);
-        Assert.True(double.IsPositiveInfinity(SyntheticPhotos.Psnr(before, tiny)));
+        Assert.True(double.IsPositiveInfinity(ImageMath.Psnr(before, tiny)));
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public class WatermarkTests(ITestOutputHelper output)
         using var plainImage = Image.Load<Rgb24>(plain.Images[0].Path);
         Assert.False(InvisibleWatermark.Detect(plainImage).Detected);
         Assert.Null(plain.Images[0].Metadata.Extra);
-        double psnr = SyntheticPhotos.Psnr(plainImage, markedImage);
+        double psnr = ImageMath.Psnr(plainImage, markedImage);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bundled model 64², marked vs unmarked: PSNR {psnr:F1} dB"));
         Assert.True(psnr >= 40, $"PSNR {psnr:F1} dB");
     }
@@ -141,7 +142,7 @@ public class WatermarkTests(ITestOutputHelper output)
             for (int x = 0; x < 64; x++)
                 Assert.Equal(original[x, y], marked[x, y]);
         var reading = InvisibleWatermark.Detect(marked);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"half-image region: bit accuracy {reading.BitAccuracy(Payload):F3}, PSNR {SyntheticPhotos.Psnr(original, marked):F1} dB"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"half-image region: bit accuracy {reading.BitAccuracy(Payload):F3}, PSNR {ImageMath.Psnr(original, marked):F1} dB"));
         Assert.True(reading.Detected);
         using var jpeg = SyntheticPhotos.Jpeg(marked, 75);
         Assert.True(InvisibleWatermark.Detect(jpeg).BitAccuracy(Payload) >= 0.9);
