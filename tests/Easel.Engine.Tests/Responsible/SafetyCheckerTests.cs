@@ -92,7 +92,10 @@ public class SafetyCheckerTests
         using var dir = new TempDir();
         using var engine = new EaselEngine(new EaselOptions
         {
-            OutputDirectory = dir.Path, ExecutionProvider = "cpu", SafetyChecker = "FLAG", SafetyCheckerPath = SafetyFixtures.Checker("always"),
+            OutputDirectory = dir.Path,
+            ExecutionProvider = "cpu",
+            SafetyChecker = "FLAG",
+            SafetyCheckerPath = SafetyFixtures.Checker("always"),
         });
         var result = await engine.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Seed = 3, Steps = 2 });
         var image = Assert.Single(result.Images);
@@ -139,7 +142,9 @@ public class SafetyCheckerTests
             Assert.Throws<EaselException>(() => new EaselEngine(new EaselOptions { SafetyCheckerPath = "/no/such/checker" })).Message);
         var options = EaselConfiguration.FromEnvironment(new System.Collections.Hashtable
         {
-            ["EASEL_SAFETY_CHECKER"] = "flag", ["EASEL_SAFETY_CHECKER_PATH"] = "/x", ["EASEL_WATERMARK"] = "false",
+            ["EASEL_SAFETY_CHECKER"] = "flag",
+            ["EASEL_SAFETY_CHECKER_PATH"] = "/x",
+            ["EASEL_WATERMARK"] = "false",
         });
         Assert.Equal(("flag", "/x", false), (options.SafetyChecker, options.SafetyCheckerPath, options.Watermark));
     }
