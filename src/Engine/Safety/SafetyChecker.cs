@@ -24,9 +24,13 @@ public sealed class SafetyChecker : IDisposable
         Folder = folder;
         _model = model;
         _preprocessor = preprocessor;
+        // By name, else by layout: channels on axis 1 (fixed 3, or a symbolic name saying so), else the first
+        // rank-4 input, the order diffusers' and Optimum's exports declare them in.
         var rank4 = model.Inputs.Values.Where(s => s.Rank == 4).ToList();
         _clipInput = (model.Inputs.ContainsKey("clip_input") ? "clip_input" : null)
             ?? rank4.FirstOrDefault(s => s.FixedDimension(1) == 3)?.Name
+            ?? rank4.FirstOrDefault(s => s.SymbolicDimensions[1].Contains("channel", StringComparison.OrdinalIgnoreCase))?.Name
+            ?? rank4.FirstOrDefault(s => s.FixedDimension(1) is null or 3 && s.FixedDimension(3) != 3)?.Name
             ?? throw Unusable("no clip_input [B,3,H,W] input");
         _imagesInput = (model.Inputs.ContainsKey("images") ? "images" : null)
             ?? rank4.FirstOrDefault(s => s.Name != _clipInput)?.Name;

@@ -51,6 +51,11 @@ public class SafetyCheckerTests
         Assert.True(red.IsFlagged(redImage));
         Assert.False(red.IsFlagged(blueImage));
         Assert.Null(SafetyChecker.TryLoad(RepoPaths.Root, Cpu)); // no checker there
+
+        // The same graph under other names (pixel_values, decoded -> checked, flags): found by layout and dtype.
+        using var renamed = SafetyChecker.TryLoad(SafetyFixtures.Checker("renamed"), Cpu)!;
+        Assert.True(renamed.IsFlagged(redImage));
+        Assert.False(renamed.IsFlagged(blueImage));
     }
 
     [Fact]
