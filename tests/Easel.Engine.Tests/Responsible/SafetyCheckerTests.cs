@@ -13,6 +13,8 @@ namespace Easel.Engine.Tests.Responsible;
 /// <summary>The safety checker in diffusers' ONNX signature, its CLIP preprocessing, and the off / flag / block modes.</summary>
 public class SafetyCheckerTests
 {
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3); // a hung run fails instead of stalling the suite
+
     private static readonly SessionOptionsFactory Cpu = new(ExecutionProviderKind.Cpu, NullLogger.Instance);
 
     [Fact]
@@ -77,7 +79,7 @@ public class SafetyCheckerTests
         var log = new ListLoggerFactory();
         var output = Path.Combine(dir.Path, "out");
         using var engine = new EaselEngine(new EaselOptions { OutputDirectory = output, ExecutionProvider = "cpu" }, log);
-        var ex = await Assert.ThrowsAsync<EaselSafetyException>(() => engine.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Model = model, Seed = 3, Steps = 2, Count = 2 }));
+        var ex = await Assert.ThrowsAsync<EaselSafetyException>(() => engine.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Model = model, Seed = 3, Steps = 2, Count = 2 }).WaitAsync(Limit));
         Assert.Equal("safety checker: 2 of 2 image(s) flagged as unsafe and withheld; nothing was saved (Easel:SafetyChecker = block).", ex.Message);
         Assert.Empty(Directory.GetFiles(output, "*.png"));
         Assert.Equal(2, log.Lines.Count(l => l.StartsWith("safety checker: flagged image", StringComparison.Ordinal) && l.Contains("withheld (block)")));
@@ -85,7 +87,7 @@ public class SafetyCheckerTests
 
         // The same folder with a checker that passes: saved, marked as checked.
         var ok = SafetyFixtures.ModelWithChecker(Path.Combine(dir.Path, "ok"), "never");
-        var passed = await engine.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Model = ok, Seed = 3, Steps = 2 });
+        var passed = await engine.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Model = ok, Seed = 3, Steps = 2 }).WaitAsync(Limit);
         Assert.Equal("passed", Assert.Single(passed.Images).Metadata.Extra!["safety_checker"]);
         Assert.Equal("passed", PngCodec.ReadMetadata(File.ReadAllBytes(passed.Images[0].Path))!.Extra!["safety_checker"]);
         Assert.Empty(passed.Warnings);
@@ -102,7 +104,7 @@ public class SafetyCheckerTests
             SafetyChecker = "FLAG",
             SafetyCheckerPath = SafetyFixtures.Checker("always"),
         });
-        var result = await engine.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Seed = 3, Steps = 2 });
+        var result = await engine.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Seed = 3, Steps = 2 }).WaitAsync(Limit);
         var image = Assert.Single(result.Images);
         Assert.Equal("flagged", PngCodec.ReadMetadata(File.ReadAllBytes(image.Path))!.Extra!["safety_checker"]);
         Assert.Contains(result.Warnings, w => w.StartsWith("safety checker: image 0 (seed 3) was flagged as unsafe; saved", StringComparison.Ordinal));
@@ -114,14 +116,14 @@ public class SafetyCheckerTests
         using var dir = new TempDir();
         var model = SafetyFixtures.ModelWithChecker(dir.Path, "always");
         using var off = new EaselEngine(new EaselOptions { OutputDirectory = Path.Combine(dir.Path, "out"), ExecutionProvider = "cpu", SafetyChecker = "off" });
-        var result = await off.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Model = model, Seed = 3, Steps = 2 });
+        var result = await off.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Model = model, Seed = 3, Steps = 2 }).WaitAsync(Limit);
         Assert.False(Assert.Single(result.Images).Metadata.Extra!.ContainsKey("safety_checker"));
         Assert.Empty(result.Warnings);
 
         // The bundled model ships no checker and none is configured: images are not checked (and say so by omission).
         using var plain = new EaselEngine(new EaselOptions { OutputDirectory = Path.Combine(dir.Path, "out"), ExecutionProvider = "cpu" });
-        var unchecked_ = await plain.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Seed = 3, Steps = 2 });
-        Assert.False(Assert.Single(unchecked_.Images).Metadata.Extra!.ContainsKey("safety_checker"));
+        var notChecked = await plain.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Seed = 3, Steps = 2 }).WaitAsync(Limit);
+        Assert.False(Assert.Single(notChecked.Images).Metadata.Extra!.ContainsKey("safety_checker"));
     }
 
     [Fact]

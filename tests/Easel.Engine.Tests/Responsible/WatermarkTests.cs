@@ -13,6 +13,8 @@ namespace Easel.Engine.Tests.Responsible;
 /// <summary>The invisible watermark: what survives which transform, its PSNR cost, and no false detections.</summary>
 public class WatermarkTests(ITestOutputHelper output)
 {
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3); // a hung run fails instead of stalling the suite
+
     private static readonly WatermarkPayload Payload = WatermarkPayload.ForModel("easel-shapes");
 
     private static readonly (string Name, Func<Image<Rgb24>, Image<Rgb24>> Apply, double MinAccuracy, bool MustDetect)[] Transforms =
@@ -112,7 +114,7 @@ public class WatermarkTests(ITestOutputHelper output)
     {
         using var dir = new TempDir();
         using var on = new EaselEngine(new EaselOptions { OutputDirectory = dir.Path, ExecutionProvider = "cpu" });
-        var marked = await on.GenerateAsync(new GenerateRequest { Prompt = "a red circle on a blue background", Seed = 5, Steps = 3 });
+        var marked = await on.GenerateAsync(new GenerateRequest { Prompt = "a red circle on a blue background", Seed = 5, Steps = 3 }).WaitAsync(Limit);
         using var markedImage = Image.Load<Rgb24>(marked.Images[0].Path);
         var reading = InvisibleWatermark.Detect(markedImage);
         Assert.True(reading.Detected);
@@ -120,7 +122,7 @@ public class WatermarkTests(ITestOutputHelper output)
         Assert.Equal("easel-v1", PngCodec.ReadMetadata(File.ReadAllBytes(marked.Images[0].Path))!.Extra!["watermark"]);
 
         using var off = new EaselEngine(new EaselOptions { OutputDirectory = dir.Path, ExecutionProvider = "cpu", Watermark = false });
-        var plain = await off.GenerateAsync(new GenerateRequest { Prompt = "a red circle on a blue background", Seed = 5, Steps = 3 });
+        var plain = await off.GenerateAsync(new GenerateRequest { Prompt = "a red circle on a blue background", Seed = 5, Steps = 3 }).WaitAsync(Limit);
         using var plainImage = Image.Load<Rgb24>(plain.Images[0].Path);
         Assert.False(InvisibleWatermark.Detect(plainImage).Detected);
         Assert.Null(plain.Images[0].Metadata.Extra);
