@@ -5,6 +5,7 @@ using Easel.Engine.Imaging;
 using Easel.Engine.Models;
 using Easel.Engine.Onnx;
 using Easel.Engine.Pipelines;
+using Easel.Engine.Provenance;
 using Easel.Engine.Safety;
 using Easel.Engine.Text;
 using Microsoft.Extensions.Logging;
@@ -47,7 +48,10 @@ public sealed class EaselEngine : IDisposable
         Store = new ImageStore(options.OutputDirectory);
         _workers = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentGenerations));
         PromptPolicy = PromptPolicy.Load(options, _logger);
+        _safeguards = new OutputSafeguards(options, sessionOptions, _logger);
     }
+
+    private readonly OutputSafeguards _safeguards;
 
     /// <summary>Checked on every prompt before any work (every surface comes through here).</summary>
     public PromptPolicy PromptPolicy { get; }
@@ -103,6 +107,13 @@ public sealed class EaselEngine : IDisposable
         var folder = Models.Get(model);
         var tokenizer = new PromptEncoder(folder).Tokenizer;
         return PromptComposer.Compose(parts, folder.Name, folder.Capabilities.UsesNegativePrompt, text => tokenizer.EncodeWithoutSpecial(text).Count);
+    }
+
+    /// <summary>Reads Easel's invisible watermark from an encoded image (any format the loader takes; untrusted input is capped).</summary>
+    public WatermarkDetection DetectWatermark(byte[] image, string field = "image")
+    {
+        using var loaded = ImageLoader.Decode(image, Options.MaxImagePixels, field);
+        return InvisibleWatermark.Detect(loaded.Rgb);
     }
 
     public Task<GenerationResult> GenerateAsync(GenerateRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -213,8 +224,12 @@ public sealed class EaselEngine : IDisposable
         var clock = Stopwatch.StartNew();
         var timings = new RunTimings();
         var stepTimes = new List<TimeSpan>();
+        var safeguards = _safeguards.Begin(request.Model); // loads the safety checker before any work
         var plan = edit?.Plan(request, timings, ct);
-        var output = DiffusionPipeline.Run(request, plan?.Start, p => progress?.Report(p), timings, stepTimes, ct, BeforeUnetCall);
+        var output = DiffusionPipeline.Run(request, plan?.Start, p =>
+        {
+            if (safeguards.FilterPreview(p) is { } shown) progress?.Report(shown);
+        }, timings, stepTimes, ct, BeforeUnetCall);
 
         // Encode every image before saving any, so a failure leaves no partial set behind.
         var encoded = new List<(byte[] Png, ImageMetadata Metadata)>();
@@ -236,12 +251,15 @@ public sealed class EaselEngine : IDisposable
                 Seed = finished.Seed,
             };
             if (edit is not null) metadata = edit.Describe(metadata);
-            encoded.Add((PngCodec.Encode(finished.Image, metadata), metadata));
+            // Safety checker and watermark; null: withheld by the checker.
+            if (safeguards.Process(finished.Image, metadata, timings, ct, edit?.CompositeMask) is { } kept)
+                encoded.Add((PngCodec.Encode(finished.Image, kept), kept));
             finished.Image.Dispose();
         }
+        safeguards.ThrowIfNothingKept();
         var stored = Store.SaveAll(encoded.Select(e => (e.Png, e.Metadata.Seed)).ToList());
         var images = encoded.Select((e, i) => new GeneratedImage(stored[i], e.Metadata)).ToList();
-        var warnings = (edit?.Warnings ?? []).Concat(output.Warnings).ToList();
+        var warnings = (edit?.Warnings ?? []).Concat(output.Warnings).Concat(safeguards.Warnings).ToList();
         var result = new GenerationResult(request.Model.Name, images, warnings,
             new GenerationTimings(clock.Elapsed, timings.Total, timings.Runs, stepTimes));
         _logger.LogInformation("{Operation} {Count} image(s) on {Model} in {Seconds:F2}s (ONNX Runtime {Ort:F2}s)",
@@ -273,6 +291,7 @@ public sealed class EaselEngine : IDisposable
             return;
         }
         Models.Dispose();
+        _safeguards.Dispose();
         _workers.Dispose();
         _disposal.Dispose();
     }

@@ -49,4 +49,20 @@ public sealed class EaselOptions
 
     /// <summary>Whether the audit line for a refused prompt includes the prompt text (default: no, only field, category, length).</summary>
     public bool PromptPolicyLogsPrompts { get; set; }
+
+    /// <summary>
+    /// What to do with an image the safety checker flags (EASEL_SAFETY_CHECKER): <c>block</c> (default: not saved, the
+    /// result says why), <c>flag</c> (saved, marked in its metadata, with a warning) or <c>off</c> (the checker never runs).
+    /// The checker runs only for models that ship <c>safety_checker/</c> or when <see cref="SafetyCheckerPath"/> is set.
+    /// </summary>
+    public string? SafetyChecker { get; set; }
+
+    /// <summary>
+    /// A safety checker folder (<c>safety_checker/model.onnx</c> + <c>feature_extractor/</c>) used for models that ship
+    /// none (EASEL_SAFETY_CHECKER_PATH).
+    /// </summary>
+    public string? SafetyCheckerPath { get; set; }
+
+    /// <summary>Whether saved images carry Easel's invisible watermark (EASEL_WATERMARK; default on).</summary>
+    public bool Watermark { get; set; } = true;
 }

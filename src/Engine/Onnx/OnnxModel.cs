@@ -199,6 +199,7 @@ public sealed class OnnxModel : IDisposable
             TensorElementType.Double => ConvertOut(value.GetTensorDataAsSpan<double>(), d => (float)d),
             TensorElementType.Int64 => ConvertOut(value.GetTensorDataAsSpan<long>(), d => d),
             TensorElementType.Int32 => ConvertOut(value.GetTensorDataAsSpan<int>(), d => d),
+            TensorElementType.Bool => ConvertOut(value.GetTensorDataAsSpan<bool>(), b => b ? 1f : 0f), // safety checkers' flags
             var other => throw new EaselException($"Output dtype {other} is not supported."),
         };
         return new Tensor(data, shape);

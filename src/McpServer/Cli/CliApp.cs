@@ -52,6 +52,7 @@ internal static class CliApp
                 "bench" => await BenchCommand.RunAsync(cl, stdout, stderr, ct),
                 "grid" => await GridCommand.RunAsync(cl, stdout, stderr, ct),
                 "dataset" => await DatasetCommand.RunAsync(cl, stdout, stderr, ct),
+                "watermark" => WatermarkCommand.Run(cl, stdout, stderr),
                 _ => Unknown(command, stderr),
             };
         }

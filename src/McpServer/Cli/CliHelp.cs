@@ -26,6 +26,7 @@ internal static class CliHelp
         ("tokenize", "easel tokenize TEXT [--model NAME|DIR]"),
         ("models", "easel models [--json] [--models DIR]"),
         ("bench", "easel bench [PROMPT] [--model NAME|DIR] [--width N] [--height N] [--steps N] [--guidance X] [--runs N] [--warmup N] [--json]"),
+        ("watermark", "easel watermark detect IMAGE... [--model NAME] [--json]   (exit 0: every image carries Easel's watermark, 1: some do not)"),
         ("serve", "easel serve [--http] [--urls URL[;URL]] [--models DIR] [--provider P] [--out DIR] [--verbose]   (MCP over stdio, or Streamable HTTP at /mcp)"),
         ("help", "easel help [COMMAND]   (also: easel --help, easel COMMAND --help or -h; easel --version)"),
     ];

@@ -1,4 +1,5 @@
 using Easel.Engine;
+using Easel.Engine.Safety;
 
 namespace Easel.McpServer.Http;
 
@@ -11,6 +12,8 @@ internal enum ApiProblemKind
     NotFound,
     /// <summary>The engine queue is full: retry later.</summary>
     Busy,
+    /// <summary>Refused on content grounds: the prompt policy or the safety checker (OpenAI's content_policy_violation).</summary>
+    Refused,
     /// <summary>Anything else (the message is safe to show; details are logged).</summary>
     Failed,
 }
@@ -35,6 +38,10 @@ internal sealed record ApiProblem(ApiProblemKind Kind, string Message, string? P
                     bool shared = parameterNames.Count(p => p.Value == param) > 1;
                     return new(ApiProblemKind.Invalid, shared ? $"{param}: {field} {rest}" : $"{param}: {rest}", param);
                 }
+            case EaselPolicyException policy:
+                return new(ApiProblemKind.Refused, policy.Message, policy.Field);
+            case EaselRefusalException refused:
+                return new(ApiProblemKind.Refused, refused.Message, null);
             case EaselBusyException busy:
                 return new(ApiProblemKind.Busy, busy.Message, null);
             case EaselException model when model.Message.StartsWith("model:", StringComparison.Ordinal):

@@ -10,7 +10,8 @@ public sealed class BundledModelFixture : IDisposable
 {
     public BundledModelFixture()
     {
-        Engine = new EaselEngine(new EaselOptions { OutputDirectory = Output.Path, ExecutionProvider = "cpu" });
+        // Watermark off: these tests compare pixels with references and sources; Responsible/WatermarkTests covers it.
+        Engine = new EaselEngine(new EaselOptions { OutputDirectory = Output.Path, ExecutionProvider = "cpu", Watermark = false });
     }
 
     public TempDir Output { get; } = new();

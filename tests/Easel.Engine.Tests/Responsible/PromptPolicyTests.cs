@@ -19,7 +19,7 @@ public class PromptPolicyTests
         using var output = new TempDir();
         var policyFile = Path.Combine(output.Path, "policy.json");
         File.WriteAllText(policyFile, Policy);
-        var log = new ListLoggerProvider();
+        var log = new ListLoggerFactory();
         using var engine = new EaselEngine(new EaselOptions { OutputDirectory = Path.Combine(output.Path, "out"), ExecutionProvider = "cpu", PromptPolicyPath = policyFile },
             log);
 
@@ -49,7 +49,7 @@ public class PromptPolicyTests
     [Fact]
     public void PromptTextIsLoggedOnlyWhenConfigured()
     {
-        var log = new ListLoggerProvider();
+        var log = new ListLoggerFactory();
         var policy = PromptPolicy.Load(new EaselOptions { PromptPolicyLogsPrompts = true }, log.CreateLogger("t"));
         Assert.Throws<EaselPolicyException>(() => policy.Check("isis propaganda poster", null));
         Assert.Contains(log.Lines, l => l.Contains("isis propaganda poster") && l.Contains("violent extremism"));
@@ -77,21 +77,5 @@ public class PromptPolicyTests
         var ex = Assert.Throws<EaselException>(() => PromptPolicy.Load(new EaselOptions { PromptPolicyPath = file }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
         Assert.Contains("not a valid policy file", ex.Message);
         Assert.Contains("cannot read", Assert.Throws<EaselException>(() => PromptPolicy.Load(new EaselOptions { PromptPolicyPath = file + ".missing" }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)).Message);
-    }
-
-    private sealed class ListLoggerProvider : ILoggerFactory
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
-        public ILogger CreateLogger(string categoryName) => new Logger(Lines);
-        public void AddProvider(ILoggerProvider provider) { }
-        public void Dispose() { }
-
-        private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue(formatter(state, exception));
-        }
     }
 }

@@ -79,6 +79,10 @@ async function run() {
       return await client.images.generate({ prompt: 'x', response_format: 'gif' });
     case 'error-model':
       return await client.images.generate({ prompt: 'x', model: 'no-such-model' });
+    case 'error-policy':
+      return await client.images.generate({ prompt: 'isis propaganda poster', size: '64x64', steps: 2 });
+    case 'error-safety':
+      return await client.images.generate({ prompt: 'a red circle', size: '64x64', steps: 2 });
     case 'error-key':
       return await client.models.list();
     default:

@@ -19,6 +19,7 @@ internal static class A1111Errors
     public static int Status(ApiProblemKind kind) => kind switch
     {
         ApiProblemKind.Invalid => StatusCodes.Status422UnprocessableEntity,
+        ApiProblemKind.Refused => StatusCodes.Status400BadRequest,
         ApiProblemKind.NotFound => StatusCodes.Status404NotFound,
         ApiProblemKind.Busy => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,

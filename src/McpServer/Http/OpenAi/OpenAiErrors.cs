@@ -17,7 +17,7 @@ internal static class OpenAiErrors
 
     public static int Status(ApiProblemKind kind) => kind switch
     {
-        ApiProblemKind.Invalid => StatusCodes.Status400BadRequest,
+        ApiProblemKind.Invalid or ApiProblemKind.Refused => StatusCodes.Status400BadRequest,
         ApiProblemKind.NotFound => StatusCodes.Status404NotFound,
         ApiProblemKind.Busy => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
@@ -25,7 +25,7 @@ internal static class OpenAiErrors
 
     public static object Body(int status, ApiProblem problem)
     {
-        var (type, code) = status switch
+        var (type, code) = problem.Kind == ApiProblemKind.Refused ? ("invalid_request_error", "content_policy_violation") : status switch
         {
             StatusCodes.Status401Unauthorized => ("invalid_request_error", "invalid_api_key"),
             StatusCodes.Status403Forbidden => ("invalid_request_error", "forbidden"),
