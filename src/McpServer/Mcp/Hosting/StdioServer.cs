@@ -21,7 +21,9 @@ internal static class StdioServer
         builder.Configuration.AddConfiguration(settings.Configuration);
         ServerLogging.Configure(builder.Logging, settings.LogLevel);
         builder.Services.AddEasel(settings.Engine);
-        builder.Services.AddEaselMcpServer().WithStdioServerTransport().WithEasel();
+        // The SDK's stream transport behind a filter that answers the lines it would drop (see StdioLineFilter).
+        await using var lines = new StdioLineFilter(Console.OpenStandardInput(), new BufferedStream(Console.OpenStandardOutput()));
+        builder.Services.AddEaselMcpServer().WithStreamServerTransport(lines.Input, lines.Output).WithEasel();
 
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Easel.Serve");
