@@ -18,19 +18,11 @@ def tool(name, tool_name, arguments, *expect, oracle=None):
     if oracle: case["oracle"] = oracle
     mcp.append(case)
 
-# Cases the MCP SDK answers before Easel's handlers run (params that do not bind, lines it cannot parse): open in the
-# MCP issue's shared error mapping. The runners still replay them and require no crash, no files, no leak and a live
-# server; they report them as "open" instead of failing on the message.
-SDK = "answered by the MCP SDK before Easel's handlers (MCP issue: shared error mapping)"
+def rpc(name, method, params, *expect):
+    mcp.append({"name": name, "method": method, "params": params, "expect": list(expect)})
 
-def rpc(name, method, params, *expect, open=None):
-    case = {"name": name, "method": method, "params": params, "expect": list(expect)}
-    if open: case["open"] = open
-    mcp.append(case)
-
-def raw(name, line, *expect, open=None, accept=False, timeout=None):
+def raw(name, line, *expect, accept=False, timeout=None):
     case = {"name": name, "raw": line, "expect": list(expect), "accept": accept}
-    if open: case["open"] = open
     if timeout: case["timeout"] = timeout
     mcp.append(case)
 
@@ -151,25 +143,31 @@ tool("cancel_job unknown", "cancel_job", {"job_id": "../../x"}, "job")
 tool("start_generation bad operation", "start_generation", {"operation": "explode", "prompt": "a"}, "operation")
 tool("start_generation steps 0", "start_generation", {"prompt": "a", "steps": 0}, "steps")
 tool("unknown tool", "no_such_tool", {}, "no_such_tool")
-rpc("tools/call arguments as array", "tools/call", {"name": "generate_image", "arguments": ["a red circle"]}, "arguments", open=SDK)
-rpc("tools/call arguments as string", "tools/call", {"name": "generate_image", "arguments": "a red circle"}, "arguments", open=SDK)
-rpc("tools/call without name", "tools/call", {"arguments": {"prompt": "a"}}, "name", open=SDK)
-rpc("tools/call name as number", "tools/call", {"name": 5, "arguments": {}}, "name", open=SDK)
-rpc("tools/call params as array", "tools/call", ["generate_image"], "params", open=SDK)
-rpc("resources/read number uri", "resources/read", {"uri": 5}, "uri", open=SDK)
+rpc("tools/call arguments as array", "tools/call", {"name": "generate_image", "arguments": ["a red circle"]}, "arguments")
+rpc("tools/call arguments as string", "tools/call", {"name": "generate_image", "arguments": "a red circle"}, "arguments")
+rpc("tools/call without name", "tools/call", {"arguments": {"prompt": "a"}}, "name")
+rpc("tools/call name as number", "tools/call", {"name": 5, "arguments": {}}, "name")
+rpc("tools/call params as array", "tools/call", ["generate_image"], "params")
+rpc("resources/read number uri", "resources/read", {"uri": 5}, "uri")
 rpc("resources/read planted symlink", "resources/read", {"uri": "easel://images/$PLANTED_ID"}, "$PLANTED_ID")
 rpc("resources/read traversal", "resources/read", {"uri": "easel://images/..%2Fsecret"}, "image")
 rpc("resources/read file uri", "resources/read", {"uri": "file://$SECRET"}, "resource")
-rpc("resources/read missing uri", "resources/read", {}, "uri", open=SDK)
-rpc("prompts/get missing args", "prompts/get", {"name": "product_shot"}, "product", open=SDK)
+rpc("resources/read missing uri", "resources/read", {}, "uri")
+rpc("prompts/get missing args", "prompts/get", {"name": "product_shot"}, "product")
 rpc("prompts/get unknown", "prompts/get", {"name": "nope"}, "nope")
-rpc("completion/complete garbage", "completion/complete", {"ref": 5, "argument": "x"}, "ref", open=SDK)
-rpc("completion/complete no ref", "completion/complete", {"argument": {"name": "style", "value": ""}}, "ref", open=SDK)
+rpc("completion/complete garbage", "completion/complete", {"ref": 5, "argument": "x"}, "ref")
+rpc("completion/complete no ref", "completion/complete", {"argument": {"name": "style", "value": ""}}, "ref")
 rpc("unknown method", "easel/explode", {}, "easel/explode")
-raw("JSON-RPC batch", '[{"jsonrpc":"2.0","id":"b1","method":"ping"}]', "JSON-RPC", open=SDK, timeout=5)
-raw("line with a BOM", '\ufeff{"jsonrpc":"2.0","id":"bom1","method":"ping"}', "", accept=True, open=SDK, timeout=5)
-raw("not JSON", 'this is not json {', "", open=SDK, timeout=5)
-raw("JSON number", '42', "", open=SDK, timeout=5)
+raw("JSON-RPC batch", '[{"jsonrpc":"2.0","id":"b1","method":"ping"}]', "JSON-RPC", timeout=5)
+raw("line with a BOM", '\ufeff{"jsonrpc":"2.0","id":"bom1","method":"ping"}', "", accept=True, timeout=5)
+raw("not JSON", 'this is not json {', "", timeout=5)
+raw("JSON number", '42', "", timeout=5)
+raw("empty batch", '[]', "JSON-RPC", timeout=5)
+raw("JSON string", '"ping"', "object", timeout=5)
+raw("JSON null", 'null', "JSON-RPC", timeout=5)
+raw("JSON true", 'true', "object", timeout=5)
+raw("truncated object with id", '{"jsonrpc":"2.0","id":"t1","method":"pi', "", timeout=5)
+raw("truncated object without id", '{"jsonrpc":"2.0","method":"ping","id"', "", timeout=5)
 raw("wrong jsonrpc version", '{"jsonrpc":"1.0","id":"v1","method":"ping"}', "")
 
 # ---------------------------------------------------------------- HTTP only (headers, bodies)
