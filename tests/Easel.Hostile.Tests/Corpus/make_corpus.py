@@ -107,6 +107,9 @@ for field, values in {"steps": [0, -1, 1001, 1.5, "five", True, 1e300, [1]], "wi
     for v in values:
         args = dict(base); args[field] = v
         tool(f"generate_image {field}={json.dumps(v)[:30]}", "generate_image", args, field)
+# The servers run with a 2 GB request memory cap (HostileWorld.MemoryCapMB): these sizes are valid but too big for it.
+for w, hgt, n in [(2048, 2048, 1), (1536, 1536, 1), (1024, 2048, 16)]:
+    tool(f"generate_image {w}x{hgt} x{n} over the memory cap", "generate_image", dict(base, width=w, height=hgt, count=n), "MaxRequestMemoryMB", "width")
 for bad, word in [({}, "prompt"), ({"prompt": None}, "prompt"), ({"prompt": 5}, "prompt"), ({"prompt": "$BIGPROMPT"}, "prompt"),
 ({"prompt": "a", "bogus": 1}, "bogus"), ({"prompt": ["a"]}, "prompt")]:
     tool(f"generate_image args {json.dumps(bad)[:40]}", "generate_image", bad, word)
@@ -121,7 +124,8 @@ images = [("$SECRET", "only from", "outside-existing"), ("$MISSING_OUTSIDE", "on
           ("$FIFO", "empty", None), ("$LINK_FIFO", "only from", None), ("$BOMB_DIMENSIONS", "megapixel", None),
           ("$TRUNCATED", "image", None), ("$EMPTY", "empty", None), ("data:image/png;base64,AAAA", "image", None),
           ("easel://images/..%2F..%2Fetc%2Fpasswd", "no image", None), ("easel://images/", "no image", None), ("", "image", None),
-          ("/proc/self/environ", "only from", None)]
+          ("/proc/self/environ", "only from", None), ("$HARDLINK_SECRET", "hard link", None), ("file://$HARDLINK_SECRET", "hard link", None),
+          ("$PLANTED_HARD_ID", "hard link", None), ("easel://images/$PLANTED_HARD_ID", "hard link", None)]
 for tname, extra in edit_tools.items():
     for img, word, oracle in images:
         args = dict(base, image=img, **extra)
@@ -130,7 +134,7 @@ for tname, extra in edit_tools.items():
     args = dict(base, image="$GOOD", **extra)
     args["strength"] = 2
     tool(f"{tname} strength=2", tname, args, "strength")
-for m, word in [("$SECRET", "mask"), ("$LINK_SECRET", "mask"), ("/dev/zero", "mask"), ("$FIFO", "mask"), ("$BLACK", "mask"), ("$TEXTFILE", "mask")]:
+for m, word in [("$HARDLINK_SECRET", "hard link"), ("$SECRET", "mask"), ("$LINK_SECRET", "mask"), ("/dev/zero", "mask"), ("$FIFO", "mask"), ("$BLACK", "mask"), ("$TEXTFILE", "mask")]:
     tool(f"inpaint_image mask={m[:30]}", "inpaint_image", dict(base, image="$GOOD", mask=m), word)
 tool("outpaint_image no side", "outpaint_image", dict(base, image="$GOOD"), "left")
 tool("outpaint_image left=-1", "outpaint_image", dict(base, image="$GOOD", left=-1), "left")
@@ -150,6 +154,7 @@ rpc("tools/call name as number", "tools/call", {"name": 5, "arguments": {}}, "na
 rpc("tools/call params as array", "tools/call", ["generate_image"], "params")
 rpc("resources/read number uri", "resources/read", {"uri": 5}, "uri")
 rpc("resources/read planted symlink", "resources/read", {"uri": "easel://images/$PLANTED_ID"}, "$PLANTED_ID")
+rpc("resources/read planted hard link", "resources/read", {"uri": "easel://images/$PLANTED_HARD_ID"}, "hard link")
 rpc("resources/read traversal", "resources/read", {"uri": "easel://images/..%2Fsecret"}, "image")
 rpc("resources/read file uri", "resources/read", {"uri": "file://$SECRET"}, "resource")
 rpc("resources/read missing uri", "resources/read", {}, "uri")
