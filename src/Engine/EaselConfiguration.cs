@@ -26,6 +26,7 @@ public static class EaselConfiguration
         ["EASEL_WATERMARK"] = "Easel:Watermark",
         ["EASEL_MAX_CONCURRENT_GENERATIONS"] = "Easel:MaxConcurrentGenerations",
         ["EASEL_QUEUE_LENGTH"] = "Easel:QueueLength",
+        ["EASEL_MAX_REQUEST_MEMORY_MB"] = "Easel:MaxRequestMemoryMB",
         ["EASEL_API_KEY"] = "Easel:Http:ApiKey",
     };
 

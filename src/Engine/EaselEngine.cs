@@ -8,6 +8,7 @@ using Easel.Engine.Pipelines;
 using Easel.Engine.Provenance;
 using Easel.Engine.Safety;
 using Easel.Engine.Text;
+using Easel.Engine.Vocabulary;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -119,7 +120,9 @@ public sealed class EaselEngine : IDisposable
     public Task<GenerationResult> GenerateAsync(GenerateRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         PromptPolicy.Check(request.Prompt, request.NegativePrompt);
-        return RunAsync(RequestResolver.Resolve(request, Models), null, progress, cancellationToken);
+        var resolved = RequestResolver.Resolve(request, Models);
+        CheckMemory(resolved);
+        return RunAsync(resolved, null, progress, cancellationToken);
     }
 
     /// <summary>img2img / style transfer: the image noised to <c>strength</c>, then denoised toward the prompt.</summary>
@@ -163,6 +166,7 @@ public sealed class EaselEngine : IDisposable
             };
             PromptPolicy.Check(generation.Prompt, null); // a prompt embedded in a variation's source PNG too
             var resolved = RequestResolver.Resolve(generation, Models);
+            CheckMemory(resolved);
             return await RunAsync(resolved, setup, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -170,6 +174,9 @@ public sealed class EaselEngine : IDisposable
             setup.Dispose();
         }
     }
+
+    private void CheckMemory(ResolvedRequest resolved) =>
+        MemoryEstimate.Check(resolved.Width, resolved.Height, resolved.Count, resolved.UsesClassifierFreeGuidance, resolved.Capabilities.VaeScaleFactor, Options);
 
     /// <summary>Waits for a worker (bounded queue), runs the pipeline and saves every image.</summary>
     private async Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)

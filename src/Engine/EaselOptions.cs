@@ -31,6 +31,12 @@ public sealed class EaselOptions
     public long MaxImagePixels { get; set; } = 4_000_000;
 
     /// <summary>
+    /// Most memory one request may need by <see cref="Vocabulary.MemoryEstimate"/>, in MB (EASEL_MAX_REQUEST_MEMORY_MB);
+    /// larger sizes are refused before any work. 0: the memory .NET may use on this machine (or container).
+    /// </summary>
+    public long MaxRequestMemoryMB { get; set; }
+
+    /// <summary>
     /// Folders local image paths may be read from (besides the output folder). Null: any path the process can read,
     /// right for a local CLI or stdio server; a network-facing server sets a list (empty = only earlier results).
     /// </summary>

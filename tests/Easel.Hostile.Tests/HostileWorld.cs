@@ -16,6 +16,10 @@ namespace Easel.Hostile.Tests;
 public sealed partial class HostileWorld : IDisposable
 {
     public const string PlantedId = "easel-20250101-000000-1-abcdef";
+    public const string PlantedHardLinkId = "easel-20250101-000000-2-abcdef";
+
+    /// <summary>The request memory cap the corpus servers run with (Easel:MaxRequestMemoryMB): 2 GB, far above the 64×64 work.</summary>
+    public const string MemoryCapMB = "2048";
 
     private readonly Dictionary<string, string> _values;
     private readonly bool _mountedReadOnly;
@@ -48,6 +52,10 @@ public sealed partial class HostileWorld : IDisposable
         File.CreateSymbolicLink(Path.Combine(Allowed, "link-zero.png"), "/dev/zero");
         // A symlink planted in the output folder under an image id: resources/read and ids must not serve it.
         File.CreateSymbolicLink(Path.Combine(Output, PlantedId + ".png"), Secret);
+        // Hard links to the secret: one inside the allowed folder, one planted in the output folder under an image id.
+        // A path check cannot see them (they are the secret under a name inside the folder); the link count can.
+        HardLink(Secret, Path.Combine(Allowed, "hardlink-secret.png"));
+        HardLink(Secret, Path.Combine(Output, PlantedHardLinkId + ".png"));
 
         BrokenModelFolders.Build(BrokenModels, BundledModel);
 
@@ -75,6 +83,8 @@ public sealed partial class HostileWorld : IDisposable
             ["LINK_FIFO"] = Path.Combine(Allowed, "link-pipe.png"),
             ["LINK_ZERO"] = Path.Combine(Allowed, "link-zero.png"),
             ["PLANTED_ID"] = PlantedId,
+            ["PLANTED_HARD_ID"] = PlantedHardLinkId,
+            ["HARDLINK_SECRET"] = Path.Combine(Allowed, "hardlink-secret.png"),
             ["FILE"] = PlainFile,
             ["READONLY"] = ReadOnly,
             ["BIGPROMPT"] = string.Concat(Enumerable.Repeat("a red circle ", 1024 * 1024 / 13 + 1)),
@@ -138,6 +148,11 @@ public sealed partial class HostileWorld : IDisposable
         p.StandardError.ReadToEnd();
         p.WaitForExit();
         return p.ExitCode;
+    }
+
+    private static void HardLink(string target, string link)
+    {
+        if (Run("ln", target, link) != 0) throw new InvalidOperationException($"ln {target} {link} failed");
     }
 
     private static void Mkfifo(string path)

@@ -69,6 +69,7 @@ public sealed class HttpMcpServer : IJsonRpcChannel, IAsyncDisposable
             ["Easel:OutputDirectory"] = world.Output,
             ["Easel:ExecutionProvider"] = "cpu",
             ["Easel:InputFolders:0"] = world.Allowed,
+            ["Easel:MaxRequestMemoryMB"] = HostileWorld.MemoryCapMB,
             ["Easel:Http:Urls:0"] = "http://127.0.0.1:0",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) overrides[k] = v;

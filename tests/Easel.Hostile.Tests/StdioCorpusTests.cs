@@ -79,6 +79,7 @@ public sealed class StdioServer : IJsonRpcChannel, IAsyncDisposable
         info.Environment["EASEL_DEFAULT_MODEL"] = "easel-shapes";
         info.Environment["EASEL_EXECUTION_PROVIDER"] = "cpu";
         info.Environment["Easel__InputFolders__0"] = world.Allowed;
+        info.Environment["EASEL_MAX_REQUEST_MEMORY_MB"] = HostileWorld.MemoryCapMB;
         info.Environment.Remove("EASEL_API_KEY");
         info.Environment.Remove("EASEL_MODELS");
         info.Environment.Remove("ASPNETCORE_URLS");

@@ -51,7 +51,7 @@ public static class ImageReference
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException) { return false; }
     }
 
-    private static byte[] ReadStored(StoredImage stored, string field) => LocalFile.ReadRegular(stored.Path, MaxFileBytes, field);
+    private static byte[] ReadStored(StoredImage stored, string field) => LocalFile.ReadRegular(stored.Path, MaxFileBytes, field, singleLinkOnly: true); // Easel writes its images with one link
 
     private static byte[] ReadFile(string path, string field, IReadOnlyList<string>? allowedFolders)
     {
@@ -69,7 +69,7 @@ public static class ImageReference
         if (allowedFolders is not null && !LocalFile.IsInside(real, allowedFolders))
             throw new EaselValidationException(field,
                 $"this server reads local files only from {string.Join(", ", allowedFolders)} (setting Easel:InputFolders); send the image as a data URI or base64, or use an easel://images/{{id}} result.");
-        return LocalFile.ReadRegular(real, MaxFileBytes, field);
+        return LocalFile.ReadRegular(real, MaxFileBytes, field, singleLinkOnly: allowedFolders is not null);
     }
 
     private static byte[] FromBase64(string text, string field)

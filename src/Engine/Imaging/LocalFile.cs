@@ -56,8 +56,11 @@ public static class LocalFile
     /// <summary>
     /// Reads a regular file of at most <paramref name="maxBytes"/> bytes. Devices, FIFOs, sockets and /proc
     /// entries report a size of 0 and are refused before they are opened (opening a FIFO would block).
+    /// With <paramref name="singleLinkOnly"/> (where folders are a boundary: a network server's input folders, the
+    /// output folder's images) a file with more than one hard link is refused: it may be a file from anywhere on the
+    /// same file system under a name inside the folder.
     /// </summary>
-    public static byte[] ReadRegular(string path, long maxBytes, string field)
+    public static byte[] ReadRegular(string path, long maxBytes, string field, bool singleLinkOnly = false)
     {
         try
         {
@@ -68,6 +71,8 @@ public static class LocalFile
             if (info.Length > maxBytes)
                 throw new EaselValidationException(field, $"{path} is {info.Length / (1024 * 1024)} MB; the limit is {maxBytes / (1024 * 1024)} MB.");
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            if (singleLinkOnly && HardLinks.Count(stream.SafeFileHandle) is > 1 and var links)
+                throw new EaselValidationException(field, $"{path} has {links} hard links; this server reads only files with a single link from its folders (a hard link can bring in a file from elsewhere).");
             var buffer = new byte[info.Length];
             int read = 0;
             while (read < buffer.Length)

@@ -63,6 +63,7 @@ public static class EaselMcpRegistration
         .WithPrompts<WorkflowPrompts>(McpJson.Options)
         .WithListResourcesHandler((context, _) => RecentImageList.ListAsync(context.Services!.GetRequiredService<EaselEngine>()))
         .WithCompleteHandler((context, _) => ValueTask.FromResult(ArgumentCompletions.Complete(context.Services!.GetRequiredService<EaselEngine>(), context.Params)))
+        .WithMessageFilters(filters => filters.AddIncomingFilter(RequestShapeFilter.Wrap))
         .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Wrap));
     }
 }

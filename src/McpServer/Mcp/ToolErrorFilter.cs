@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Easel.Engine;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -25,13 +27,22 @@ internal static class ToolErrorFilter
                 if (ArgumentValidator.Check(schema, context.Params.Arguments) is { } problem)
                     return Error($"{toolName}: {problem}");
             }
+            // Over HTTP a client that drops the connection has given up on the call: stop the run (the SDK's token
+            // fires only on notifications/cancelled). The handler runs in the POST's execution context.
+            var aborted = context.Services?.GetService<IHttpContextAccessor>()?.HttpContext?.RequestAborted ?? CancellationToken.None;
+            using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, aborted);
             try
             {
-                return await next(context, cancellationToken).ConfigureAwait(false);
+                return await next(context, run.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                throw; // the client cancelled: the SDK sends no response
+                await AnswerCancelledAsync(context, toolName).ConfigureAwait(false);
+                throw; // the SDK, seeing its own token cancelled, sends nothing more
+            }
+            catch (OperationCanceledException) when (run.IsCancellationRequested)
+            {
+                return Cancelled(toolName); // the connection dropped: an answer the SDK sends to nobody
             }
             catch (Exception ex) when (Describe(ex, context.Params?.Name) is { } message)
             {
@@ -40,6 +51,32 @@ internal static class ToolErrorFilter
                 return Error(message);
             }
         };
+
+    /// <summary>
+    /// The SDK sends nothing for a cancelled request (its send uses the cancelled token), which leaves a request
+    /// cancelled while still queued without an answer and, over HTTP, the call's event stream open for good. Answer it
+    /// here, once, as an isError result; clients ignore answers to requests they cancelled.
+    /// </summary>
+    private static async Task AnswerCancelledAsync(RequestContext<CallToolRequestParams> context, string? toolName)
+    {
+        var request = context.JsonRpcRequest;
+        var answer = Cancelled(toolName);
+        try
+        {
+            await context.Server.SendMessageAsync(new JsonRpcResponse
+            {
+                Id = request.Id,
+                Result = JsonSerializer.SerializeToNode(answer, McpJsonUtilities.DefaultOptions),
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The client is gone (a dropped connection, a closed pipe): nobody is left to answer.
+            context.Services?.GetService<ILoggerFactory>()?.CreateLogger("Easel.Mcp").LogDebug(ex, "Answer to cancelled call not delivered");
+        }
+    }
+
+    private static CallToolResult Cancelled(string? toolName) => Error($"{toolName}: cancelled before it finished; nothing was saved.");
 
     public static CallToolResult Error(string message) => new()
     {

@@ -1,5 +1,6 @@
 using Easel.Engine.Imaging;
 using Easel.Engine.Pipelines;
+using Easel.Testing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -12,7 +13,7 @@ public class EditTests
     {
         var dir = new TempDir();
         var engine = FixtureModelTests.Engine(dir);
-        var source = (await engine.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Model = model, Width = width, Height = height, Steps = 3, Seed = 11 })).Images[0];
+        var source = (await engine.GenerateAsync(new GenerateRequest { Prompt = "a red circle", Model = model, Width = width, Height = height, Steps = 3, Seed = 11 }).Within("GenerateAsync")).Images[0];
         return (dir, engine, source);
     }
 
@@ -39,7 +40,7 @@ public class EditTests
         using var _ = dir; using var __ = engine;
         var rect = new Rectangle(16, 16, 24, 24);
         var mask = MaskFile(dir, 64, 64, rect);
-        var result = await engine.InpaintAsync(new EditRequest { Generation = Gen(model), Image = source.Path, Mask = mask });
+        var result = await engine.InpaintAsync(new EditRequest { Generation = Gen(model), Image = source.Path, Mask = mask }).Within("InpaintAsync");
         var image = Assert.Single(result.Images);
         using var before = Image.Load<Rgb24>(source.Path);
         using var after = Image.Load<Rgb24>(image.Path);
@@ -61,14 +62,14 @@ public class EditTests
         var (dir, engine, _) = await Setup();
         using var _d = dir; using var _e = engine;
         var rgba = Path.Combine(RepoPaths.Root, "tests", "fixtures", "images", "transparent.png");
-        var result = await engine.InpaintAsync(new EditRequest { Generation = Gen(), Image = rgba });
+        var result = await engine.InpaintAsync(new EditRequest { Generation = Gen(), Image = rgba }).Within("InpaintAsync");
         using var after = Image.Load<Rgb24>(result.Images[0].Path);
         Assert.Equal((48, 40), (after.Width, after.Height));
         Assert.Equal(new Rgb24(30, 70, 220), after[40, 30]); // opaque area unchanged
 
-        var src = (await engine.GenerateAsync(new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 2, Seed = 1 })).Images[0];
+        var src = (await engine.GenerateAsync(new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 2, Seed = 1 }).Within("GenerateAsync")).Images[0];
         var smallMask = MaskFile(dir, 32, 32, new Rectangle(8, 8, 8, 8));
-        var resized = await engine.InpaintAsync(new EditRequest { Generation = Gen(), Image = src.Path, Mask = smallMask });
+        var resized = await engine.InpaintAsync(new EditRequest { Generation = Gen(), Image = src.Path, Mask = smallMask }).Within("InpaintAsync");
         Assert.Contains(resized.Warnings, w => w.StartsWith("mask: 32x32 differs", StringComparison.Ordinal) && w.Contains("resized"));
     }
 
@@ -77,7 +78,7 @@ public class EditTests
     {
         var (dir, engine, source) = await Setup();
         using var _d = dir; using var _e = engine;
-        var result = await engine.OutpaintAsync(new EditRequest { Generation = Gen(), Image = source.Path, Right = 32, Top = 8 });
+        var result = await engine.OutpaintAsync(new EditRequest { Generation = Gen(), Image = source.Path, Right = 32, Top = 8 }).Within("OutpaintAsync");
         using var before = Image.Load<Rgb24>(source.Path);
         using var after = Image.Load<Rgb24>(result.Images[0].Path);
         Assert.Equal((96, 72), (after.Width, after.Height));
@@ -94,13 +95,13 @@ public class EditTests
         using var _d = dir; using var _e = engine;
         var steps = new List<int>();
         var a = await engine.RestyleAsync(new EditRequest { Generation = Gen() with { Seed = 1 }, Image = source.Path, Strength = 0 },
-            new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); }));
-        var b = await engine.RestyleAsync(new EditRequest { Generation = Gen() with { Seed = 2 }, Image = source.Path, Strength = 0 });
+            new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); })).Within("RestyleAsync");
+        var b = await engine.RestyleAsync(new EditRequest { Generation = Gen() with { Seed = 2 }, Image = source.Path, Strength = 0 }).Within("RestyleAsync");
         Assert.Empty(steps);
         Assert.Equal(FixtureModelTests.Pixels(a.Images[0].Path), FixtureModelTests.Pixels(b.Images[0].Path));
 
         var c = await engine.RestyleAsync(new EditRequest { Generation = Gen() with { Seed = 1 }, Image = source.Path, Strength = 0.5 },
-            new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); }));
+            new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); })).Within("RestyleAsync");
         Assert.Equal([1, 2], steps); // floor(4 × 0.5) = 2: the last two of four steps
         Assert.NotEqual(FixtureModelTests.Pixels(a.Images[0].Path), FixtureModelTests.Pixels(c.Images[0].Path));
         Assert.Equal(0.5, c.Images[0].Metadata.Strength);
@@ -111,7 +112,7 @@ public class EditTests
     {
         var (dir, engine, source) = await Setup();
         using var _d = dir; using var _e = engine;
-        var result = await engine.VaryAsync(new EditRequest { Generation = Gen(prompt: "") with { Count = 3, Seed = 40 }, Image = source.Path });
+        var result = await engine.VaryAsync(new EditRequest { Generation = Gen(prompt: "") with { Count = 3, Seed = 40 }, Image = source.Path }).Within("VaryAsync");
         Assert.Equal([40L, 41L, 42L], result.Images.Select(i => i.Seed));
         Assert.Equal(3, result.Images.Select(i => Convert.ToBase64String(FixtureModelTests.Pixels(i.Path))).Distinct().Count());
         var meta = result.Images[0].Metadata;
@@ -131,7 +132,7 @@ public class EditTests
         var (dir, engine, source) = await Setup();
         using var _d = dir; using var _e = engine;
         int before = dir.Files.Length;
-        var ex = await Assert.ThrowsAsync<EaselValidationException>(() => engine.RestyleAsync(new EditRequest { Generation = Gen(), Image = source.Path, Strength = strength }));
+        var ex = await Assert.ThrowsAsync<EaselValidationException>(() => engine.RestyleAsync(new EditRequest { Generation = Gen(), Image = source.Path, Strength = strength }).Within("RestyleAsync"));
         Assert.Equal("strength", ex.Field);
         Assert.Contains("0–1", ex.Message);
         Assert.Equal(before, dir.Files.Length);
@@ -146,7 +147,7 @@ public class EditTests
     {
         var (dir, engine, source) = await Setup();
         using var _d = dir; using var _e = engine;
-        var ex = await Assert.ThrowsAsync<EaselValidationException>(() => engine.OutpaintAsync(new EditRequest { Generation = Gen(), Image = source.Path, Right = right, Top = top }));
+        var ex = await Assert.ThrowsAsync<EaselValidationException>(() => engine.OutpaintAsync(new EditRequest { Generation = Gen(), Image = source.Path, Right = right, Top = top }).Within("OutpaintAsync"));
         Assert.Equal(field, ex.Field);
         Assert.Contains(expected, ex.Message);
     }
@@ -158,11 +159,11 @@ public class EditTests
         using var _d = dir; using var _e = engine;
         var text = Path.Combine(dir.Path, "notes.txt");
         File.WriteAllText(text, "not an image");
-        var notImage = await Assert.ThrowsAsync<EaselValidationException>(() => engine.RestyleAsync(new EditRequest { Generation = Gen(), Image = text }));
+        var notImage = await Assert.ThrowsAsync<EaselValidationException>(() => engine.RestyleAsync(new EditRequest { Generation = Gen(), Image = text }).Within("RestyleAsync"));
         Assert.Contains("not a recognised image", notImage.Message);
-        var missing = await Assert.ThrowsAsync<EaselValidationException>(() => engine.RestyleAsync(new EditRequest { Generation = Gen(), Image = "/no/such.png" }));
+        var missing = await Assert.ThrowsAsync<EaselValidationException>(() => engine.RestyleAsync(new EditRequest { Generation = Gen(), Image = "/no/such.png" }).Within("RestyleAsync"));
         Assert.Equal("image", missing.Field);
-        var noMask = await Assert.ThrowsAsync<EaselValidationException>(() => engine.InpaintAsync(new EditRequest { Generation = Gen(), Image = Path.Combine(RepoPaths.Root, "tests", "fixtures", "images", "cmyk.jpg") }));
+        var noMask = await Assert.ThrowsAsync<EaselValidationException>(() => engine.InpaintAsync(new EditRequest { Generation = Gen(), Image = Path.Combine(RepoPaths.Root, "tests", "fixtures", "images", "cmyk.jpg") }).Within("InpaintAsync"));
         Assert.Equal("mask", noMask.Field);
     }
 
@@ -226,7 +227,7 @@ public class EditTests
         // And the engine runs each policy to an image of the requested size, recording which one it used.
         foreach (var mode in new[] { ResizeMode.Fit, ResizeMode.Fill, ResizeMode.Stretch })
         {
-            var r = await engine.RestyleAsync(new EditRequest { Generation = Gen() with { Width = 64, Height = 32 }, Image = tall, Resize = mode, Strength = 0.25 });
+            var r = await engine.RestyleAsync(new EditRequest { Generation = Gen() with { Width = 64, Height = 32 }, Image = tall, Resize = mode, Strength = 0.25 }).Within("RestyleAsync");
             Assert.Equal((64, 32), (r.Images[0].Width, r.Images[0].Height));
             Assert.Equal($"{mode.ToString().ToLowerInvariant()} 20x40 -> 64x32", r.Images[0].Metadata.Extra!["resize"]);
         }

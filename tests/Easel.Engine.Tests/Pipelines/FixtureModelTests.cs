@@ -1,6 +1,7 @@
 using Easel.Engine.Imaging;
 using Easel.Engine.Models;
 using Easel.Engine.Pipelines;
+using Easel.Testing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -37,7 +38,7 @@ public class FixtureModelTests
             Height = 48,
             Steps = 3,
             Seed = 5,
-        });
+        }).Within("GenerateAsync");
         var image = Assert.Single(result.Images);
         Assert.True(File.Exists(image.Path));
         using var png = Image.Load<Rgb24>(image.Path);
@@ -94,9 +95,9 @@ public class FixtureModelTests
         using var output = new TempDir();
         using var engine = Engine(output);
         var request = new GenerateRequest { Prompt = "a cat", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 4, Seed = 100, Count = 2, Scheduler = "euler_a" };
-        var pair = await engine.GenerateAsync(request);
-        var again = await engine.GenerateAsync(request with { Count = 1 });
-        var second = await engine.GenerateAsync(request with { Count = 1, Seed = 101 });
+        var pair = await engine.GenerateAsync(request).Within("GenerateAsync");
+        var again = await engine.GenerateAsync(request with { Count = 1 }).Within("GenerateAsync");
+        var second = await engine.GenerateAsync(request with { Count = 1, Seed = 101 }).Within("GenerateAsync");
 
         Assert.Equal([100L, 101L], pair.Images.Select(i => i.Seed));
         Assert.Equal(Pixels(pair.Images[0].Path), Pixels(again.Images[0].Path));
@@ -112,7 +113,7 @@ public class FixtureModelTests
         using var engine = Engine(output);
         var steps = new List<int>();
         var progress = new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); });
-        await engine.GenerateAsync(new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 6, Seed = 1, Scheduler = "euler" }, progress);
+        await engine.GenerateAsync(new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 6, Seed = 1, Scheduler = "euler" }, progress).Within("GenerateAsync");
         Assert.Equal([1, 2, 3, 4, 5, 6], steps);
 
         using var cts = new CancellationTokenSource();
@@ -125,7 +126,7 @@ public class FixtureModelTests
         });
         int before = output.Files.Length;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.GenerateAsync(
-            new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 20, Seed = 1 }, cancelling, cts.Token));
+            new GenerateRequest { Prompt = "x", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 20, Seed = 1 }, cancelling, cts.Token).Within("GenerateAsync"));
         Assert.Equal([1, 2], seen);
         Assert.Equal(before, output.Files.Length);
     }
@@ -137,7 +138,7 @@ public class FixtureModelTests
         using var engine = Engine(output);
         var steps = new List<int>();
         var result = await engine.GenerateAsync(new GenerateRequest { Prompt = "a cat", NegativePrompt = "blurry", Model = "sd-turbo", Width = 64, Height = 64, Seed = 2 },
-            new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); }));
+            new SyncProgress(p => { if (p.Stage == "denoising") steps.Add(p.Step); })).Within("GenerateAsync");
         Assert.Equal([1], steps);
         Assert.Equal(0.0, result.Images[0].Metadata.Guidance);
         Assert.Contains(result.Warnings, w => w.StartsWith("negative_prompt: ignored", StringComparison.Ordinal));
@@ -151,7 +152,7 @@ public class FixtureModelTests
         var prompt = string.Join(" ", Enumerable.Repeat("a red circle", 60)); // 180 tokens: three chunks of 75
         var hiddenStates = new List<int[]>();
         engine.BeforeUnetCall = (inputs, _) => hiddenStates.Add(inputs["encoder_hidden_states"].Shape);
-        var result = await engine.GenerateAsync(new GenerateRequest { Prompt = prompt, Model = "sd15-optimum", Width = 64, Height = 64, Steps = 2, Seed = 3 });
+        var result = await engine.GenerateAsync(new GenerateRequest { Prompt = prompt, Model = "sd15-optimum", Width = 64, Height = 64, Steps = 2, Seed = 3 }).Within("GenerateAsync");
         Assert.Single(result.Images);
         Assert.Empty(result.Warnings); // nothing dropped
         // Every step's UNet call sees all three 77-token windows, concatenated (unconditional and conditional).
@@ -165,7 +166,7 @@ public class FixtureModelTests
         using var output = new TempDir();
         using var engine = Engine(output, workers: 3);
         var request = new GenerateRequest { Prompt = "a cat", Model = "sd15-optimum", Width = 64, Height = 64, Steps = 3, Seed = 9 };
-        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => engine.GenerateAsync(request)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => engine.GenerateAsync(request).Within("GenerateAsync")));
         var pixels = results.Select(r => Pixels(r.Images[0].Path)).ToList();
         Assert.All(pixels, p => Assert.Equal(pixels[0], p));
     }

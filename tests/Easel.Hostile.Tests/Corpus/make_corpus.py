@@ -18,19 +18,11 @@ def tool(name, tool_name, arguments, *expect, oracle=None):
     if oracle: case["oracle"] = oracle
     mcp.append(case)
 
-# Cases the MCP SDK answers before Easel's handlers run (params that do not bind, lines it cannot parse): open in the
-# MCP issue's shared error mapping. The runners still replay them and require no crash, no files, no leak and a live
-# server; they report them as "open" instead of failing on the message.
-SDK = "answered by the MCP SDK before Easel's handlers (MCP issue: shared error mapping)"
+def rpc(name, method, params, *expect):
+    mcp.append({"name": name, "method": method, "params": params, "expect": list(expect)})
 
-def rpc(name, method, params, *expect, open=None):
-    case = {"name": name, "method": method, "params": params, "expect": list(expect)}
-    if open: case["open"] = open
-    mcp.append(case)
-
-def raw(name, line, *expect, open=None, accept=False, timeout=None):
+def raw(name, line, *expect, accept=False, timeout=None):
     case = {"name": name, "raw": line, "expect": list(expect), "accept": accept}
-    if open: case["open"] = open
     if timeout: case["timeout"] = timeout
     mcp.append(case)
 
@@ -115,6 +107,9 @@ for field, values in {"steps": [0, -1, 1001, 1.5, "five", True, 1e300, [1]], "wi
     for v in values:
         args = dict(base); args[field] = v
         tool(f"generate_image {field}={json.dumps(v)[:30]}", "generate_image", args, field)
+# The servers run with a 2 GB request memory cap (HostileWorld.MemoryCapMB): these sizes are valid but too big for it.
+for w, hgt, n in [(2048, 2048, 1), (1536, 1536, 1), (1024, 2048, 16)]:
+    tool(f"generate_image {w}x{hgt} x{n} over the memory cap", "generate_image", dict(base, width=w, height=hgt, count=n), "MaxRequestMemoryMB", "width")
 for bad, word in [({}, "prompt"), ({"prompt": None}, "prompt"), ({"prompt": 5}, "prompt"), ({"prompt": "$BIGPROMPT"}, "prompt"),
 ({"prompt": "a", "bogus": 1}, "bogus"), ({"prompt": ["a"]}, "prompt")]:
     tool(f"generate_image args {json.dumps(bad)[:40]}", "generate_image", bad, word)
@@ -129,7 +124,8 @@ images = [("$SECRET", "only from", "outside-existing"), ("$MISSING_OUTSIDE", "on
           ("$FIFO", "empty", None), ("$LINK_FIFO", "only from", None), ("$BOMB_DIMENSIONS", "megapixel", None),
           ("$TRUNCATED", "image", None), ("$EMPTY", "empty", None), ("data:image/png;base64,AAAA", "image", None),
           ("easel://images/..%2F..%2Fetc%2Fpasswd", "no image", None), ("easel://images/", "no image", None), ("", "image", None),
-          ("/proc/self/environ", "only from", None)]
+          ("/proc/self/environ", "only from", None), ("$HARDLINK_SECRET", "hard link", None), ("file://$HARDLINK_SECRET", "hard link", None),
+          ("$PLANTED_HARD_ID", "hard link", None), ("easel://images/$PLANTED_HARD_ID", "hard link", None)]
 for tname, extra in edit_tools.items():
     for img, word, oracle in images:
         args = dict(base, image=img, **extra)
@@ -138,7 +134,7 @@ for tname, extra in edit_tools.items():
     args = dict(base, image="$GOOD", **extra)
     args["strength"] = 2
     tool(f"{tname} strength=2", tname, args, "strength")
-for m, word in [("$SECRET", "mask"), ("$LINK_SECRET", "mask"), ("/dev/zero", "mask"), ("$FIFO", "mask"), ("$BLACK", "mask"), ("$TEXTFILE", "mask")]:
+for m, word in [("$HARDLINK_SECRET", "hard link"), ("$SECRET", "mask"), ("$LINK_SECRET", "mask"), ("/dev/zero", "mask"), ("$FIFO", "mask"), ("$BLACK", "mask"), ("$TEXTFILE", "mask")]:
     tool(f"inpaint_image mask={m[:30]}", "inpaint_image", dict(base, image="$GOOD", mask=m), word)
 tool("outpaint_image no side", "outpaint_image", dict(base, image="$GOOD"), "left")
 tool("outpaint_image left=-1", "outpaint_image", dict(base, image="$GOOD", left=-1), "left")
@@ -151,25 +147,32 @@ tool("cancel_job unknown", "cancel_job", {"job_id": "../../x"}, "job")
 tool("start_generation bad operation", "start_generation", {"operation": "explode", "prompt": "a"}, "operation")
 tool("start_generation steps 0", "start_generation", {"prompt": "a", "steps": 0}, "steps")
 tool("unknown tool", "no_such_tool", {}, "no_such_tool")
-rpc("tools/call arguments as array", "tools/call", {"name": "generate_image", "arguments": ["a red circle"]}, "arguments", open=SDK)
-rpc("tools/call arguments as string", "tools/call", {"name": "generate_image", "arguments": "a red circle"}, "arguments", open=SDK)
-rpc("tools/call without name", "tools/call", {"arguments": {"prompt": "a"}}, "name", open=SDK)
-rpc("tools/call name as number", "tools/call", {"name": 5, "arguments": {}}, "name", open=SDK)
-rpc("tools/call params as array", "tools/call", ["generate_image"], "params", open=SDK)
-rpc("resources/read number uri", "resources/read", {"uri": 5}, "uri", open=SDK)
+rpc("tools/call arguments as array", "tools/call", {"name": "generate_image", "arguments": ["a red circle"]}, "arguments")
+rpc("tools/call arguments as string", "tools/call", {"name": "generate_image", "arguments": "a red circle"}, "arguments")
+rpc("tools/call without name", "tools/call", {"arguments": {"prompt": "a"}}, "name")
+rpc("tools/call name as number", "tools/call", {"name": 5, "arguments": {}}, "name")
+rpc("tools/call params as array", "tools/call", ["generate_image"], "params")
+rpc("resources/read number uri", "resources/read", {"uri": 5}, "uri")
 rpc("resources/read planted symlink", "resources/read", {"uri": "easel://images/$PLANTED_ID"}, "$PLANTED_ID")
+rpc("resources/read planted hard link", "resources/read", {"uri": "easel://images/$PLANTED_HARD_ID"}, "hard link")
 rpc("resources/read traversal", "resources/read", {"uri": "easel://images/..%2Fsecret"}, "image")
 rpc("resources/read file uri", "resources/read", {"uri": "file://$SECRET"}, "resource")
-rpc("resources/read missing uri", "resources/read", {}, "uri", open=SDK)
-rpc("prompts/get missing args", "prompts/get", {"name": "product_shot"}, "product", open=SDK)
+rpc("resources/read missing uri", "resources/read", {}, "uri")
+rpc("prompts/get missing args", "prompts/get", {"name": "product_shot"}, "product")
 rpc("prompts/get unknown", "prompts/get", {"name": "nope"}, "nope")
-rpc("completion/complete garbage", "completion/complete", {"ref": 5, "argument": "x"}, "ref", open=SDK)
-rpc("completion/complete no ref", "completion/complete", {"argument": {"name": "style", "value": ""}}, "ref", open=SDK)
+rpc("completion/complete garbage", "completion/complete", {"ref": 5, "argument": "x"}, "ref")
+rpc("completion/complete no ref", "completion/complete", {"argument": {"name": "style", "value": ""}}, "ref")
 rpc("unknown method", "easel/explode", {}, "easel/explode")
-raw("JSON-RPC batch", '[{"jsonrpc":"2.0","id":"b1","method":"ping"}]', "JSON-RPC", open=SDK, timeout=5)
-raw("line with a BOM", '\ufeff{"jsonrpc":"2.0","id":"bom1","method":"ping"}', "", accept=True, open=SDK, timeout=5)
-raw("not JSON", 'this is not json {', "", open=SDK, timeout=5)
-raw("JSON number", '42', "", open=SDK, timeout=5)
+raw("JSON-RPC batch", '[{"jsonrpc":"2.0","id":"b1","method":"ping"}]', "JSON-RPC", timeout=5)
+raw("line with a BOM", '\ufeff{"jsonrpc":"2.0","id":"bom1","method":"ping"}', "", accept=True, timeout=5)
+raw("not JSON", 'this is not json {', "", timeout=5)
+raw("JSON number", '42', "", timeout=5)
+raw("empty batch", '[]', "JSON-RPC", timeout=5)
+raw("JSON string", '"ping"', "object", timeout=5)
+raw("JSON null", 'null', "JSON-RPC", timeout=5)
+raw("JSON true", 'true', "object", timeout=5)
+raw("truncated object with id", '{"jsonrpc":"2.0","id":"t1","method":"pi', "", timeout=5)
+raw("truncated object without id", '{"jsonrpc":"2.0","method":"ping","id"', "", timeout=5)
 raw("wrong jsonrpc version", '{"jsonrpc":"1.0","id":"v1","method":"ping"}', "")
 
 # ---------------------------------------------------------------- HTTP only (headers, bodies)

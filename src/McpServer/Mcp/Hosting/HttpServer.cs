@@ -33,6 +33,7 @@ public static class HttpServer
         builder.Services.AddEasel(settings.Engine);
         builder.Services.AddSingleton(new HttpSafetyPolicy(settings.Http));
         builder.Services.AddSingleton<RequestGuard>();
+        builder.Services.AddHttpContextAccessor(); // a dropped connection cancels its tool call (ToolErrorFilter)
         builder.Services.AddEaselMcpServer()
             // Sessions for initialize-handshake clients so notifications/cancelled and progress reach the running
             // call; newer clients are served statelessly on the same endpoint.

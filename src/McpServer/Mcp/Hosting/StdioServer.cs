@@ -13,6 +13,18 @@ internal static class StdioServer
 {
     public static async Task<int> RunAsync(ServeSettings settings, CancellationToken cancellationToken)
     {
+        // The SDK's stream transport behind a filter that answers the lines it would drop (see StdioLineFilter).
+        await using var lines = new StdioLineFilter(Console.OpenStandardInput(), new BufferedStream(Console.OpenStandardOutput()));
+        using var host = Build(settings, lines);
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Easel.Serve");
+        logger.LogInformation("Easel MCP server on stdio; images go to {Directory}", settings.Engine.OutputDirectory);
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>The stdio server's host over <paramref name="lines"/> (tests pass pipes where the console would be).</summary>
+    internal static IHost Build(ServeSettings settings, StdioLineFilter lines)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
@@ -21,13 +33,8 @@ internal static class StdioServer
         builder.Configuration.AddConfiguration(settings.Configuration);
         ServerLogging.Configure(builder.Logging, settings.LogLevel);
         builder.Services.AddEasel(settings.Engine);
-        builder.Services.AddEaselMcpServer().WithStdioServerTransport().WithEasel();
-
-        using var host = builder.Build();
-        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Easel.Serve");
-        logger.LogInformation("Easel MCP server on stdio; images go to {Directory}", settings.Engine.OutputDirectory);
-        await host.RunAsync(cancellationToken).ConfigureAwait(false);
-        return 0;
+        builder.Services.AddEaselMcpServer().WithStreamServerTransport(lines.Input, lines.Output).WithEasel();
+        return builder.Build();
     }
 }
 

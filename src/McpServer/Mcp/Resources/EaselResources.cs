@@ -29,7 +29,7 @@ public sealed class EaselResources(EaselEngine engine)
             ?? throw new McpException($"No image '{(id.Length <= 80 ? id : id[..77] + "...")}' in {engine.Store.Directory}. List {RecentImagesUri} for the recent ones.");
         try
         {
-            return BlobResourceContents.FromBytes(LocalFile.ReadRegular(stored.Path, ImageReference.MaxFileBytes, "uri"), stored.ResourceUri, "image/png");
+            return BlobResourceContents.FromBytes(LocalFile.ReadRegular(stored.Path, ImageReference.MaxFileBytes, "uri", singleLinkOnly: true), stored.ResourceUri, "image/png");
         }
         catch (EaselException ex)
         {
