@@ -53,6 +53,30 @@ public class PipelineParityTests(ITestOutputHelper output)
         Assert.True(maxSample > SampleTolerance, $"a 0.5 guidance change moved the samples by only {maxSample:E2}");
     }
 
+    /// <summary>Deliberate difference: diffusers' inpaint pipeline returns the decoded image everywhere, so outside the
+    /// mask it gives the VAE's round trip of the source; Easel puts the source's own pixels back there (feathered
+    /// inward, here with feather 0) and matches diffusers inside the mask.</summary>
+    [Fact]
+    public async Task Inpaint_OutsideTheMask_KeepsTheSourcePixels_WhereDiffusersReturnsTheVaeRoundTrip()
+    {
+        var c = PipelineGoldens.Case("sd1_inpaint_4ch_ddim");
+        var (image, shape) = PipelineGoldens.Array(c, "image");
+        using var source = Image.Load<Rgb24>(Path.Combine(PipelineGoldens.Folder, "source.png"));
+        using var mask = Image.Load<L8>(Path.Combine(PipelineGoldens.Folder, "mask.png"));
+        int h = shape[1], w = shape[2], outside = 0, roundTripDiffers = 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                if (mask[x, y].PackedValue >= 128) continue;
+                outside++;
+                if (Math.Abs(Math.Round(image[y * w + x] * 255) - source[x, y].R) > 1) roundTripDiffers++;
+            }
+        Assert.True(roundTripDiffers > outside / 2, $"diffusers' image differs from the source at only {roundTripDiffers} of {outside} unmasked pixels");
+
+        var (_, _, failures) = await Compare(c); // includes: every unmasked Easel pixel is the source's
+        Assert.Empty(failures);
+    }
+
     internal static async Task<(double MaxSample, double MaxPixel, List<string> Failures)> Compare(JsonObject c)
     {
         var failures = new List<string>();
