@@ -109,8 +109,7 @@ internal static class DiffusionPipeline
     private static Tensor RepaintEverything(VaeCodec vae, int width, int height, int latentH, int latentW, RunTimings timings, CancellationToken ct)
     {
         var blank = Tensor.Zeros(1, 3, height, width); // 0 in [-1, 1] is mid-grey, what diffusers leaves under the mask
-        using var image = VaeCodec.ToImage(blank);
-        var maskedLatents = vae.TryEncode(image, timings, ct);
+        var maskedLatents = vae.TryEncode(blank, timings, ct);
         int h = maskedLatents?.Shape[2] ?? latentH, w = maskedLatents?.Shape[3] ?? latentW;
         var mask = new Tensor(Enumerable.Repeat(1f, h * w).ToArray(), 1, 1, h, w);
         return Tensor.ConcatChannels([mask, maskedLatents ?? Tensor.Zeros(1, 4, h, w)]);

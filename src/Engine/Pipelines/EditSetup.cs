@@ -209,7 +209,7 @@ internal sealed class EditSetup : IDisposable
             int plane = Source.Width * Source.Height;
             for (int i = 0; i < masked.Length; i++)
                 if (pixelMask is null || pixelMask.Values[i % plane] >= 0.5f) masked.Data[i] = 0;
-            var maskedLatents = vae.Encode(VaeCodec.ToImage(masked), timings, ct);
+            var maskedLatents = vae.Encode(masked, timings, ct);
             extra = Tensor.ConcatChannels([new Tensor(latentMask, 1, 1, imageLatents.Shape[2], imageLatents.Shape[3]), maskedLatents]);
         }
 

@@ -33,13 +33,18 @@ internal sealed class VaeCodec(ModelFolder model)
     }
 
     /// <summary>Encodes an image to scaled latents [1,C,h,w]: the mean of the latent distribution (deterministic).</summary>
-    public Tensor Encode(Image<Rgb24> image, RunTimings? timings, CancellationToken ct)
+    public Tensor Encode(Image<Rgb24> image, RunTimings? timings, CancellationToken ct) => Encode(ToTensor(image), timings, ct);
+
+    /// <summary>Encodes pixels [1,3,H,W] in [-1,1]. Computed pixels (the 9-channel inpaint's masked image, where the
+    /// repaint area is exactly 0 as in diffusers) go in as they are: a round trip through bytes would turn 0 into
+    /// 128/127.5 − 1 ≈ 0.004 and move the masked-image latents by ~3e-4.</summary>
+    public Tensor Encode(Tensor pixels, RunTimings? timings, CancellationToken ct)
     {
         var encoder = model.VaeEncoder
             ?? throw new EaselException($"Model '{model.Name}' has no vae_encoder/, which image editing needs.");
         var inputName = encoder.Inputs.ContainsKey("sample") ? "sample" : encoder.Inputs.Keys.First();
         var outputName = encoder.OutputNamed("latent_sample", "latent_parameters", "latent_dist", encoder.Outputs.Keys.First());
-        var raw = encoder.Run(new Dictionary<string, InputValue> { [inputName] = ToTensor(image) }, [outputName], timings, ct)[outputName];
+        var raw = encoder.Run(new Dictionary<string, InputValue> { [inputName] = pixels }, [outputName], timings, ct)[outputName];
         int channels = model.Capabilities.LatentChannels;
         // latent_parameters (optimum ≥ 1.24) stacks mean and log-variance: keep the mean.
         var mean = raw.Shape[1] == 2 * channels ? TakeChannels(raw, channels) : raw;
@@ -48,8 +53,8 @@ internal sealed class VaeCodec(ModelFolder model)
     }
 
     /// <summary>Encodes when the folder has a VAE encoder; null otherwise.</summary>
-    public Tensor? TryEncode(Image<Rgb24> image, RunTimings? timings, CancellationToken ct) =>
-        model.HasComponent("vae_encoder") ? Encode(image, timings, ct) : null;
+    public Tensor? TryEncode(Tensor pixels, RunTimings? timings, CancellationToken ct) =>
+        model.HasComponent("vae_encoder") ? Encode(pixels, timings, ct) : null;
 
     private static Tensor TakeChannels(Tensor t, int channels)
     {
