@@ -20,8 +20,8 @@ public sealed partial class EaselPlugin
         "The source image: a file path, a file:// URI, a data URI, or the id or easel://images/{id} URI of an earlier result.";
     private const string ModelArgument = "Model name from list_models; omit for the default model.";
     private const string SeedArgument = "Seed for a reproducible result (same seed and settings give the same image); omit for a random one.";
-    private const string StepsArgument = "Denoising steps; omit for the model's default (more is slower and usually finer).";
-    private const string GuidanceArgument = "How strongly to follow the prompt (classifier-free guidance, 0–100); omit for the model's default.";
+    private const string StepsArgument = "Denoising steps, 1–{0}; omit for the model's default (more is slower and usually finer).";
+    private const string GuidanceArgument = "How strongly to follow the prompt (classifier-free guidance, 0–{0}); omit for the model's default.";
     private const string NegativeArgument = "What to keep out of the image; ignored by Turbo and LCM models.";
 
     private readonly EaselEngine _engine;
@@ -39,12 +39,12 @@ public sealed partial class EaselPlugin
     public Task<object> GenerateImageAsync(
         [Description("What the image shows: subject, style, lighting; short comma-separated phrases work best.")] string prompt,
         [Description(NegativeArgument)] string? negative_prompt = null,
-        [Description("Width in pixels, a multiple of 8; omit for the model's native size.")] int? width = null,
-        [Description("Height in pixels, a multiple of 8; omit for the model's native size.")] int? height = null,
-        [Description(StepsArgument)] int? steps = null,
-        [Description(GuidanceArgument)] double? guidance = null,
+        [LimitDescription("Width in pixels, a multiple of 8 up to {0}; omit for the model's native size.", EaselLimits.MaxSide)] int? width = null,
+        [LimitDescription("Height in pixels, a multiple of 8 up to {0}; omit for the model's native size.", EaselLimits.MaxSide)] int? height = null,
+        [LimitDescription(StepsArgument, EaselLimits.MaxSteps)] int? steps = null,
+        [LimitDescription(GuidanceArgument, EaselLimits.MaxGuidance)] double? guidance = null,
         [Description(SeedArgument)] long? seed = null,
-        [Description("How many images to make (1–16); image i uses seed + i.")] int count = 1,
+        [LimitDescription("How many images to make (1–{0}); image i uses seed + i.", EaselLimits.MaxCount)] int count = EaselLimits.DefaultCount,
         [Description(ModelArgument)] string? model = null,
         [Description("Sampler: pndm, ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras or lcm; omit for the model's default.")] string? scheduler = null,
         CancellationToken cancellationToken = default)
@@ -73,11 +73,11 @@ public sealed partial class EaselPlugin
         [Description("What the result should look like.")] string prompt,
         [Description("How much to change, 0–1: 0 keeps the image, 1 ignores it; default 0.75.")] double? strength = null,
         [Description(NegativeArgument)] string? negative_prompt = null,
-        [Description("Output width in pixels (multiple of 8); omit to keep the image's size.")] int? width = null,
-        [Description("Output height in pixels (multiple of 8); omit to keep the image's size.")] int? height = null,
+        [LimitDescription("Output width in pixels (a multiple of 8 up to {0}); omit to keep the image's size.", EaselLimits.MaxSide)] int? width = null,
+        [LimitDescription("Output height in pixels (a multiple of 8 up to {0}); omit to keep the image's size.", EaselLimits.MaxSide)] int? height = null,
         [Description("How a differently shaped image is fitted to width/height: fit (letterbox, default), fill (crop) or stretch.")] string? resize = null,
-        [Description(StepsArgument)] int? steps = null,
-        [Description(GuidanceArgument)] double? guidance = null,
+        [LimitDescription(StepsArgument, EaselLimits.MaxSteps)] int? steps = null,
+        [LimitDescription(GuidanceArgument, EaselLimits.MaxGuidance)] double? guidance = null,
         [Description(SeedArgument)] long? seed = null,
         [Description(ModelArgument)] string? model = null,
         CancellationToken cancellationToken = default)
@@ -100,10 +100,10 @@ public sealed partial class EaselPlugin
         [Description("The mask, given like image: white marks what to repaint, black what to keep. Omit to repaint the image's transparent pixels.")] string? mask = null,
         [Description(NegativeArgument)] string? negative_prompt = null,
         [Description("How much the masked area may change, 0–1; default 1.")] double? strength = null,
-        [Description("Grow the mask by this many pixels first (0–64); default 0.")] int mask_grow = 0,
-        [Description("Blend the repainted edge over this many pixels (0–64); omit for the default.")] int? mask_feather = null,
-        [Description(StepsArgument)] int? steps = null,
-        [Description(GuidanceArgument)] double? guidance = null,
+        [LimitDescription("Grow the mask by this many pixels first (0–{0}); default 0.", EaselLimits.MaxMaskPixels)] int mask_grow = 0,
+        [LimitDescription("Blend the repainted edge over this many pixels (0–{0}); omit for the default.", EaselLimits.MaxMaskPixels)] int? mask_feather = null,
+        [LimitDescription(StepsArgument, EaselLimits.MaxSteps)] int? steps = null,
+        [LimitDescription(GuidanceArgument, EaselLimits.MaxGuidance)] double? guidance = null,
         [Description(SeedArgument)] long? seed = null,
         [Description(ModelArgument)] string? model = null,
         CancellationToken cancellationToken = default)
@@ -132,8 +132,8 @@ public sealed partial class EaselPlugin
         [Description("What the extended scene shows; describe the whole picture.")] string prompt = "",
         [Description(NegativeArgument)] string? negative_prompt = null,
         [Description("How much the new area may depart from the stretched edge colours, 0–1; default 0.85.")] double? strength = null,
-        [Description(StepsArgument)] int? steps = null,
-        [Description(GuidanceArgument)] double? guidance = null,
+        [LimitDescription(StepsArgument, EaselLimits.MaxSteps)] int? steps = null,
+        [LimitDescription(GuidanceArgument, EaselLimits.MaxGuidance)] double? guidance = null,
         [Description(SeedArgument)] long? seed = null,
         [Description(ModelArgument)] string? model = null,
         CancellationToken cancellationToken = default)
@@ -156,12 +156,12 @@ public sealed partial class EaselPlugin
                  "Returns JSON with each new file's path, file:// URI, id and seed.")]
     public Task<object> CreateVariationsAsync(
         [Description(ImageArgument)] string image,
-        [Description("How many variations (1–16); default 4.")] int count = EaselLimits.DefaultVariationCount,
+        [LimitDescription("How many variations (1–{0}); default {1}.", EaselLimits.MaxCount, EaselLimits.DefaultVariationCount)] int count = EaselLimits.DefaultVariationCount,
         [Description("How far variations may drift, 0–1; default 0.6.")] double? strength = null,
         [Description("Prompt to steer the variations; omit to reuse the prompt stored in an Easel PNG.")] string? prompt = null,
         [Description(NegativeArgument)] string? negative_prompt = null,
-        [Description(StepsArgument)] int? steps = null,
-        [Description(GuidanceArgument)] double? guidance = null,
+        [LimitDescription(StepsArgument, EaselLimits.MaxSteps)] int? steps = null,
+        [LimitDescription(GuidanceArgument, EaselLimits.MaxGuidance)] double? guidance = null,
         [Description("Seed of the first variation (the others use seed + 1, seed + 2, …); omit for a random one.")] long? seed = null,
         [Description(ModelArgument)] string? model = null,
         CancellationToken cancellationToken = default)

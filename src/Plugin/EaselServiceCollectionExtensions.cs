@@ -63,7 +63,8 @@ public static class EaselServiceCollectionExtensions
     /// <summary>
     /// Registers the Easel functions as a <see cref="KernelPlugin"/> (named "easel" unless
     /// <see cref="EaselPluginOptions.PluginName"/> says otherwise) for kernels built from this collection, with
-    /// <see cref="EaselToolErrorFilter"/> so agents see input errors; calls <see cref="AddEasel"/> first if needed.
+    /// <see cref="EaselToolErrorFilter"/> so agents see input errors and <see cref="EaselArgumentFilter"/> so arguments
+    /// the functions do not declare (e.g. OpenAI's <c>n</c>) are refused, not dropped; calls <see cref="AddEasel"/> first if needed.
     /// </summary>
     public static IServiceCollection AddEaselPlugin(this IServiceCollection services, Action<EaselPluginOptions>? configure = null)
     {
@@ -74,6 +75,7 @@ public static class EaselServiceCollectionExtensions
         {
             services.AddSingleton<EaselPluginRegistration>();
             services.AddSingleton<IAutoFunctionInvocationFilter, EaselToolErrorFilter>();
+            services.AddSingleton<IFunctionInvocationFilter>(sp => new EaselArgumentFilter(sp.GetRequiredService<IOptions<EaselPluginOptions>>().Value.PluginName));
             services.AddSingleton(sp => KernelPluginFactory.CreateFromObject(sp.GetRequiredService<EaselPlugin>(),
                 sp.GetRequiredService<IOptions<EaselPluginOptions>>().Value.PluginName, sp.GetService<ILoggerFactory>()));
         }

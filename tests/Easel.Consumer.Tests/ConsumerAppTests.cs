@@ -106,4 +106,56 @@ public sealed class ConsumerAppTests(PackedFeed feed, ITestOutputHelper log)
         Assert.Contains("Microsoft.ML.OnnxRuntime (CPU", run.Stderr, StringComparison.Ordinal);
         Assert.Empty(Png.In(Path.Combine(work, "images")));
     }
+
+    /// <summary>
+    /// The GPU swap docs/semantic-kernel.md shows: Microsoft.ML.OnnxRuntime.Gpu plus the CPU package with
+    /// ExcludeAssets="native". The output holds one ONNX Runtime (the GPU build, with the CUDA and TensorRT providers) and
+    /// none of the CPU package's natives; on a machine without CUDA, "auto" falls back to the CPU and draws, while an
+    /// explicit "cuda" fails saying what is missing.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Process")]
+    public async Task The_gpu_package_swap_ships_one_runtime_with_the_cuda_provider_and_auto_falls_back_to_the_cpu()
+    {
+        const string OrtVersion = "1.31.0";
+        var source = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Apps", "MeaiConsole", "Program.cs"));
+        var app = await feed.CreateProjectAsync("MeaiGpu", source,
+        [
+            PluginOnly,
+            $"""<PackageReference Include="Microsoft.ML.OnnxRuntime.Gpu" Version="{OrtVersion}" />""",
+            $"""<PackageReference Include="Microsoft.ML.OnnxRuntime" Version="{OrtVersion}" ExcludeAssets="native" />""",
+        ], fromNuGetOrg: true);
+        log.WriteLine($"MeaiGpu: restore + build {app.Build.Elapsed.TotalSeconds:F1} s");
+        Assert.Empty(app.Warnings);
+
+        var bin = Path.GetDirectoryName(app.Dll)!;
+        var native = Path.Combine(bin, "runtimes", "linux-x64", "native");
+        Assert.True(File.Exists(Path.Combine(native, "libonnxruntime_providers_cuda.so")), "the CUDA provider is in the output");
+        Assert.True(File.Exists(Path.Combine(native, "libonnxruntime_providers_shared.so")));
+        // One runtime: every libonnxruntime.so / onnxruntime.dll in the output is the GPU package's, none the CPU package's.
+        static string Hash(string path) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+        var gpu = Hash(Path.Combine(feed.GlobalPackages, "microsoft.ml.onnxruntime.gpu.linux", OrtVersion, "runtimes", "linux-x64", "native", "libonnxruntime.so"));
+        var cpu = Hash(Path.Combine(feed.GlobalPackages, "microsoft.ml.onnxruntime", OrtVersion, "runtimes", "linux-x64", "native", "libonnxruntime.so"));
+        Assert.NotEqual(gpu, cpu);
+        var runtimes = Directory.GetFiles(bin, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) is "libonnxruntime.so" or "onnxruntime.dll" or "libonnxruntime.dylib").ToList();
+        Assert.Equal(2, runtimes.Count); // linux-x64 and win-x64, the GPU package's platforms
+        Assert.Equal(gpu, Hash(Path.Combine(native, "libonnxruntime.so")));
+        Assert.False(Directory.Exists(Path.Combine(bin, "runtimes", "osx-arm64")), "no CPU-package natives beside the GPU ones");
+        Assert.False(Directory.Exists(Path.Combine(bin, "runtimes", "linux-arm64")), "no CPU-package natives beside the GPU ones");
+
+        // Default provider (auto): this machine has no CUDA, so the GPU build runs on its CPU provider.
+        var work = feed.NewFolder("gpu-auto");
+        (await app.RunAsync(work, "bare", Path.Combine(work, "images"))).Ok("MeaiGpu bare (auto)");
+        Assert.Equal(2, Png.In(Path.Combine(work, "images")).Length);
+
+        // Asking for CUDA outright on a machine without it is an error naming what is missing, not a silent CPU run.
+        if (File.Exists("/usr/lib/x86_64-linux-gnu/libcudart.so.12") || Directory.Exists("/usr/local/cuda")) return; // a CUDA machine would succeed here
+        var cudaWork = feed.NewFolder("gpu-cuda");
+        var cuda = await ProcessRunner.RunAsync(PackedFeed.Dotnet, [app.Dll, "bare", Path.Combine(cudaWork, "images")], cudaWork, TimeSpan.FromMinutes(3),
+            new Dictionary<string, string?> { ["EASEL_EXECUTION_PROVIDER"] = "cuda" });
+        Assert.Equal(3, cuda.ExitCode);
+        Assert.Contains("CUDA", cuda.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Png.In(Path.Combine(cudaWork, "images")));
+    }
 }

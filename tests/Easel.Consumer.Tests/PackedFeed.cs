@@ -75,9 +75,20 @@ public sealed class PackedFeed : IAsyncLifetime
     /// Creates a console project in a new folder with the given package references (Easel packages at this run's
     /// version) and program, restores it from the local feed only and builds it; returns its folder.
     /// </summary>
-    public async Task<ConsumerProject> CreateProjectAsync(string name, string program, IEnumerable<string> packageReferences, string extraProperties = "")
+    /// <param name="fromNuGetOrg">Also restore from nuget.org, for a package no Easel project references by default (the GPU runtime).</param>
+    public async Task<ConsumerProject> CreateProjectAsync(string name, string program, IEnumerable<string> packageReferences, string extraProperties = "",
+        bool fromNuGetOrg = false)
     {
         var dir = NewFolder(name);
+        if (fromNuGetOrg)
+            await File.WriteAllTextAsync(Path.Combine(dir, "nuget.config"), """
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
+                  </packageSources>
+                </configuration>
+                """);
         var refs = new StringBuilder();
         foreach (var reference in packageReferences) refs.AppendLine("    " + reference.Replace("$(EaselVersion)", Version, StringComparison.Ordinal));
         await File.WriteAllTextAsync(Path.Combine(dir, name + ".csproj"), $"""
@@ -95,7 +106,7 @@ public sealed class PackedFeed : IAsyncLifetime
             </Project>
             """);
         await File.WriteAllTextAsync(Path.Combine(dir, "Program.cs"), program);
-        // Root/nuget.config (feed + machine cache, nothing else) is found above the project folder.
+        // Root/nuget.config (feed + machine cache, nothing else) is found above the project folder (plus nuget.org if asked).
         var build = (await RunDotnetAsync(dir, "build", "--nologo")).Ok($"build {name}");
         return new ConsumerProject(dir, name, build);
     }

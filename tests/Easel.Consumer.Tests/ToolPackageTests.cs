@@ -42,6 +42,32 @@ public sealed class ToolPackageTests(PackedFeed feed, ITestOutputHelper log)
         foreach (var timing in feed.Timings) log.WriteLine(timing);
     }
 
+    /// <summary>The repository the nuspec names and the one server.json names, read from one package.</summary>
+    private static (string? NuspecUrl, string? ProjectUrl, string? ServerJsonUrl, string? ServerJsonSource) Repositories(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        var nuspec = System.Xml.Linq.XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        var repository = metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "repository");
+        var projectUrl = metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "projectUrl");
+        var server = JsonNode.Parse(new StreamReader(zip.Entries.Single(e => e.FullName == ".mcp/server.json").Open()).ReadToEnd())!;
+        return ((string?)repository?.Attribute("url"), projectUrl?.Value, (string?)server["repository"]?["url"], (string?)server["repository"]?["source"]);
+    }
+
+    [Fact]
+    public async Task The_nuspec_and_server_json_take_the_repository_from_one_property_and_name_none_by_default()
+    {
+        // Default (this repository has no public remote): neither names a repository.
+        Assert.Equal((null, null, null, null), Repositories(feed.Package("Easel")));
+
+        // Set once, both follow.
+        const string url = "https://github.com/example-owner/easel";
+        var output = feed.NewFolder("repository-url");
+        (await PackedFeed.RunDotnetAsync(PackedFeed.Repository, "pack", "src/McpServer", "-c", "Release", "--no-build", "--nologo",
+            $"-p:PackageVersion={feed.Version}", $"-p:EaselRepositoryUrl={url}", "-o", output)).Ok("pack src/McpServer with EaselRepositoryUrl");
+        Assert.Equal((url, url, url, "github"), Repositories(Path.Combine(output, $"Easel.{feed.Version}.nupkg")));
+    }
+
     [Fact]
     public async Task Installed_tool_generates_and_serves_mcp_from_outside_the_repository()
     {

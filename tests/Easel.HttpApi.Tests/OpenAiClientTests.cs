@@ -56,6 +56,8 @@ public sealed class OpenAiClientTests : IAsyncLifetime
         Assert.Equal(images[0].GetProperty("seed").GetInt64() + 1, images[1].GetProperty("seed").GetInt64());
         Assert.Equal("64x64", result.GetProperty("size").GetString());
         Assert.Equal("png", result.GetProperty("output_format").GetString());
+        // No invented token counts: OpenAI reports usage for its GPT image models only (see docs/http-apis.md).
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("usage").ValueKind);
         Assert.InRange(result.GetProperty("created").GetInt64(), DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
         Assert.Equal(2, _server.Output.Pngs.Length);
     }
@@ -112,6 +114,7 @@ public sealed class OpenAiClientTests : IAsyncLifetime
         Assert.Equal([0, 1], events.Take(2).Select(e => e.GetProperty("partial_image_index").GetInt32()));
         foreach (var e in events) AssertPng(e);
         Assert.Equal(3, events[2].GetProperty("seed").GetInt64());
+        Assert.All(events, e => Assert.Equal(JsonValueKind.Null, e.GetProperty("usage").ValueKind));
     }
 
     [Fact]

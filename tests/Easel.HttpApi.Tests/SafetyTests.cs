@@ -19,7 +19,7 @@ public sealed class SafetyTests
         await using var server = await ServerHost.StartAsync(Key);
         var (missing, missingBody) = await server.GetJsonAsync(path);
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
-        Assert.Equal("Bearer", missing.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(path.StartsWith("sdapi", StringComparison.Ordinal) ? "Basic" : "Bearer", missing.Headers.WwwAuthenticate.Single().Scheme);
         var (wrong, _) = await server.GetJsonAsync(path, r => r.Headers.Authorization = new("Bearer", Key + "x"));
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         var (right, _) = await server.GetJsonAsync(path, r => r.Headers.Authorization = new("Bearer", Key));
@@ -29,7 +29,60 @@ public sealed class SafetyTests
         string message = path.StartsWith("v1", StringComparison.Ordinal) ? missingBody.GetProperty("error").GetProperty("message").GetString()!
             : path.StartsWith("sdapi", StringComparison.Ordinal) ? missingBody.GetProperty("detail").GetString()!
             : missingBody.GetProperty("error").GetString()!;
-        Assert.Contains("bearer token", message);
+        Assert.Contains("Authorization: Bearer <EASEL_API_KEY>", message);
+        Assert.Contains("HTTP Basic", message);
+    }
+
+    /// <summary>
+    /// Open WebUI's AUTOMATIC1111 engine sends <c>authorization: Basic base64(AUTOMATIC1111_API_AUTH)</c> with the setting
+    /// encoded as UTF-8 (backend/open_webui/routers/images.py, get_automatic1111_api_auth), and an empty
+    /// <c>authorization</c> header when the setting is unset.
+    /// </summary>
+    private static string OpenWebUiA1111Authorization(string apiAuth) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(apiAuth));
+
+    [Theory]
+    [InlineData("sdapi/v1/sd-models")]
+    [InlineData("sdapi/v1/options")]
+    [InlineData("v1/models")]
+    public async Task Open_WebUI_basic_auth_with_the_key_as_password_is_accepted_and_any_other_is_not(string path)
+    {
+        await using var server = await ServerHost.StartAsync(Key);
+        async Task<HttpStatusCode> Status(string? authorization)
+        {
+            var (response, _) = await server.GetJsonAsync(path, r =>
+            {
+                if (authorization is not null) r.Headers.TryAddWithoutValidation("authorization", authorization);
+            });
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await Status(OpenWebUiA1111Authorization("easel:" + Key)));
+        Assert.Equal(HttpStatusCode.OK, await Status(OpenWebUiA1111Authorization("any-user:" + Key)));
+        Assert.Equal(HttpStatusCode.OK, await Status(OpenWebUiA1111Authorization(":" + Key)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Status(OpenWebUiA1111Authorization("easel:" + Key + "x")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Status(OpenWebUiA1111Authorization(Key + ":easel"))); // the key as user name is not the password
+        Assert.Equal(HttpStatusCode.Unauthorized, await Status(OpenWebUiA1111Authorization(Key))); // no colon: not Basic credentials
+        Assert.Equal(HttpStatusCode.Unauthorized, await Status("Basic not-base64!")); // refused, not a 500
+        Assert.Equal(HttpStatusCode.Unauthorized, await Status("")); // what Open WebUI sends with no AUTOMATIC1111_API_AUTH
+    }
+
+    [Fact]
+    public async Task Without_a_key_the_empty_authorization_header_Open_WebUI_sends_is_accepted()
+    {
+        await using var server = await ServerHost.StartAsync();
+        var (response, _) = await server.GetJsonAsync("sdapi/v1/sd-models", r => r.Headers.TryAddWithoutValidation("authorization", ""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_password_containing_colons_is_compared_whole()
+    {
+        const string colonKey = "k:with:colons";
+        await using var server = await ServerHost.StartAsync(colonKey);
+        var (ok, _) = await server.GetJsonAsync("sdapi/v1/samplers", r => r.Headers.TryAddWithoutValidation("authorization", OpenWebUiA1111Authorization("user:" + colonKey)));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var (partial, _) = await server.GetJsonAsync("sdapi/v1/samplers", r => r.Headers.TryAddWithoutValidation("authorization", OpenWebUiA1111Authorization("user:k:with")));
+        Assert.Equal(HttpStatusCode.Unauthorized, partial.StatusCode);
     }
 
     [Fact]

@@ -34,29 +34,11 @@ internal static class Timeouts
 {
     public static readonly TimeSpan Call = TimeSpan.FromSeconds(120);
 
-    public static async Task<T> Within<T>(this Task<T> task, string what, TimeSpan? limit = null)
-    {
-        try
-        {
-            return await task.WaitAsync(limit ?? Call);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{what} did not finish within {(limit ?? Call).TotalSeconds:F0} s.");
-        }
-    }
+    public static Task<T> Within<T>(this Task<T> task, string what, TimeSpan? limit = null) =>
+        Easel.Testing.TaskLimits.Within(task, what, limit ?? Call);
 
-    public static async Task Within(this Task task, string what, TimeSpan? limit = null)
-    {
-        try
-        {
-            await task.WaitAsync(limit ?? Call);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{what} did not finish within {(limit ?? Call).TotalSeconds:F0} s.");
-        }
-    }
+    public static Task Within(this Task task, string what, TimeSpan? limit = null) =>
+        Easel.Testing.TaskLimits.Within(task, what, limit ?? Call);
 }
 
 /// <summary>

@@ -156,7 +156,9 @@ public sealed class HttpTransportTests
         var exposed = new HttpSafetyPolicy(new HttpSettings { Urls = ["http://0.0.0.0:8765"], ApiKey = "k" });
         Assert.True(exposed.HostAllowed("myhost.lan:8765"));
         Assert.False(exposed.Authorized(null));
-        Assert.False(exposed.Authorized("Basic k"));
+        Assert.False(exposed.Authorized("Basic k")); // not base64 "user:password"
+        Assert.True(exposed.Authorized("Basic " + Convert.ToBase64String("easel:k"u8.ToArray()))); // A1111 clients: the key as password
+        Assert.False(exposed.Authorized("Basic " + Convert.ToBase64String("k:easel"u8.ToArray())));
         Assert.True(exposed.Authorized("Bearer k"));
         Assert.True(exposed.Authorized("bearer k"));
 

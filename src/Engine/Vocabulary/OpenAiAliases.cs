@@ -21,4 +21,14 @@ public static class OpenAiAliases
         foreach (var key in keys)
             if (Hint(key) is { } hint) throw new EaselValidationException(key, hint);
     }
+
+    /// <summary>
+    /// The refusal of an argument a function does not declare, the same on every surface that checks argument names
+    /// (MCP tools, SK kernel functions): an OpenAI-style name gets its Easel name, anything else the list of arguments.
+    /// </summary>
+    public static EaselValidationException UnknownArgument(string name, IEnumerable<string> known)
+    {
+        var arguments = string.Join(", ", known);
+        return new EaselValidationException(name, Hint(name) is { } hint ? $"{hint} Arguments: {arguments}." : $"unknown argument. Arguments: {arguments}.");
+    }
 }

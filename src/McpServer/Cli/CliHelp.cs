@@ -1,13 +1,16 @@
+using Easel.Engine.Vocabulary;
+
 namespace Easel.McpServer.Cli;
 
 /// <summary>The help text of each <c>easel</c> command, and the overview built from them.</summary>
 internal static class CliHelp
 {
-    private const string Common = """
+    // The ranges are the engine's own limits (EaselLimits), so the help and the checks cannot disagree.
+    private static readonly string Common = $$"""
 
-        Common options: --model NAME|DIR, --negative TEXT, --width N, --height N, --steps N, --guidance X,
-        --guidance-rescale X, --scheduler NAME, --eta X, --seed N, --out DIR, --json,
-        --provider auto|cpu|cuda|tensorrt|directml|coreml (or EASEL_EXECUTION_PROVIDER),
+        Common options: --model NAME|DIR, --negative TEXT, --width N, --height N (multiples of 8 up to {{EaselLimits.MaxSide}}),
+        --steps N (1–{{EaselLimits.MaxSteps}}), --guidance X (0–{{EaselLimits.MaxGuidance}}), --guidance-rescale X, --scheduler NAME, --eta X, --seed N,
+        --out DIR, --json, --provider auto|cpu|cuda|tensorrt|directml|coreml (or EASEL_EXECUTION_PROVIDER),
         --models DIR (extra model folder; EASEL_MODELS also works), --verbose.
         Schedulers: ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, lcm, pndm.
         A prompt that starts with '-' goes after '--':  easel generate -- "-shaped logo"
@@ -16,12 +19,12 @@ internal static class CliHelp
     /// <summary>Each command's synopsis, in the order the overview lists them.</summary>
     public static readonly IReadOnlyList<(string Command, string Synopsis)> Commands =
     [
-        ("generate", "easel generate PROMPT [--count N] [common options]"),
+        ("generate", $"easel generate PROMPT [--count N (1–{EaselLimits.MaxCount})] [common options]"),
         ("img2img", "easel img2img PROMPT --image IMG [--strength X] [--resize fit|fill|stretch] [common options]"),
-        ("inpaint", "easel inpaint PROMPT --image IMG [--mask IMG] [--strength X] [--mask-grow PX] [--mask-feather PX] [common options]"),
+        ("inpaint", $"easel inpaint PROMPT --image IMG [--mask IMG] [--strength X] [--mask-grow PX] [--mask-feather PX] (0–{EaselLimits.MaxMaskPixels} each) [common options]"),
         ("outpaint", "easel outpaint PROMPT --image IMG [--left PX] [--right PX] [--top PX] [--bottom PX] [--strength X] [common options]"),
-        ("variations", "easel variations [PROMPT] --image IMG [--count N (default 4)] [--strength X] [common options]"),
-        ("grid", "easel grid PROMPT --x KIND=V1,V2,... [--y KIND=V1,V2,...] [--image IMG --strength X] [common options]   (KIND: seed, guidance, steps, scheduler, strength, prompt (S/R: the first value is replaced by each), model; at most 64 cells)"),
+        ("variations", $"easel variations [PROMPT] --image IMG [--count N (1–{EaselLimits.MaxCount}, default {EaselLimits.DefaultVariationCount})] [--strength X] [common options]"),
+        ("grid", $"easel grid PROMPT --x KIND=V1,V2,... [--y KIND=V1,V2,...] [--image IMG --strength X] [common options]   (KIND: seed, guidance, steps, scheduler, strength, prompt (S/R: the first value is replaced by each), model; at most {EaselLimits.MaxGridCells} cells)"),
         ("dataset", "easel dataset --out DIR (--prompts FILE | --template TEXT [--slots \"name=a,b;other=x,y\"] | --grammar) [--images-per-prompt N] [--sample N] [--validation FRACTION] [--seed N] [common options]   (Hugging Face imagefolder; rerun to resume)"),
         ("tokenize", "easel tokenize TEXT [--model NAME|DIR]"),
         ("models", "easel models [--json] [--models DIR]"),

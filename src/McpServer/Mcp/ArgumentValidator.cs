@@ -55,10 +55,7 @@ internal static class ArgumentValidator
         {
             if (!properties.TryGetProperty(name, out var property))
             {
-                var known = string.Join(", ", properties.EnumerateObject().Select(p => p.Name));
-                return Easel.Engine.Vocabulary.OpenAiAliases.Hint(name) is { } hint
-                    ? $"{name}: {hint} Arguments: {known}."
-                    : $"{name}: unknown argument. Arguments: {known}.";
+                return Easel.Engine.Vocabulary.OpenAiAliases.UnknownArgument(name, properties.EnumerateObject().Select(p => p.Name)).Message;
             }
             if (CheckValue(name, property, value) is { } problem) return problem;
         }

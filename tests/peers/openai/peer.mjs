@@ -28,7 +28,8 @@ async function run() {
   switch (args.scenario) {
     case 'generate-b64': {
       const r = await client.images.generate({ model: 'easel-shapes', prompt: 'a red circle on white', n: 2, size: '64x64', response_format: 'b64_json', steps: 3 });
-      return { created: r.created, size: r.size, output_format: r.output_format, images: r.data.map(describe) };
+      // usage: the client types it optional ("GPT image models only"); Easel's models are not, so it is absent.
+      return { created: r.created, size: r.size, output_format: r.output_format, usage: r.usage ?? null, images: r.data.map(describe) };
     }
     case 'generate-url': {
       const r = await client.images.generate({ model: 'dall-e-2', prompt: 'a blue square', n: 1, size: '64x64', response_format: 'url', steps: 2, seed: 42 });
@@ -61,7 +62,7 @@ async function run() {
       const events = [];
       for await (const event of stream) {
         const bytes = Buffer.from(event.b64_json, 'base64');
-        events.push({ type: event.type, partial_image_index: event.partial_image_index ?? null, png: pngSize(bytes), seed: event.seed ?? null });
+        events.push({ type: event.type, partial_image_index: event.partial_image_index ?? null, png: pngSize(bytes), seed: event.seed ?? null, usage: event.usage ?? null });
       }
       return { events };
     }

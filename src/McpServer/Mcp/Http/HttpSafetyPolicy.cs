@@ -58,7 +58,7 @@ public sealed class HttpSafetyPolicy
 
     private static string ExposedWithoutKey(IEnumerable<string> exposed) =>
         $"refusing to listen on {string.Join(", ", exposed)} without an API key: anyone who can reach it could run generations and read images. " +
-        "Set EASEL_API_KEY (clients send 'Authorization: Bearer <key>'), or bind to loopback (--urls http://127.0.0.1:8765).";
+        "Set EASEL_API_KEY (clients send 'Authorization: Bearer <key>', or HTTP Basic with the key as password), or bind to loopback (--urls http://127.0.0.1:8765).";
 
     /// <summary>The Host header (name and optional port) is acceptable.</summary>
     public bool HostAllowed(string? host)
@@ -80,14 +80,38 @@ public sealed class HttpSafetyPolicy
                && IsLoopbackName(uri.Host);
     }
 
-    /// <summary>The Authorization header carries the configured bearer token (always true when none is configured).</summary>
+    /// <summary>
+    /// The Authorization header carries the configured key (always true when none is configured): as a bearer token
+    /// (OpenAI SDKs, MCP clients), or as the password of HTTP Basic credentials with any user name — what Open WebUI
+    /// sends for its AUTOMATIC1111 engine (<c>AUTOMATIC1111_API_AUTH</c> "user:password", base64-encoded after "Basic ").
+    /// </summary>
     public bool Authorized(string? authorization)
     {
         if (_apiKey is null) return true;
-        const string prefix = "Bearer ";
-        if (authorization is null || !authorization.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return false;
-        var presented = Encoding.UTF8.GetBytes(authorization[prefix.Length..].Trim());
-        return CryptographicOperations.FixedTimeEquals(presented, _apiKey);
+        if (authorization is null) return false;
+        var presented = Presented(authorization.Trim());
+        return presented is not null && CryptographicOperations.FixedTimeEquals(presented, _apiKey);
+    }
+
+    /// <summary>The key bytes a Bearer or Basic header presents, or null for anything else.</summary>
+    private static byte[]? Presented(string authorization)
+    {
+        const string bearer = "Bearer ", basic = "Basic ";
+        if (authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+            return Encoding.UTF8.GetBytes(authorization[bearer.Length..].Trim());
+        if (!authorization.StartsWith(basic, StringComparison.OrdinalIgnoreCase)) return null;
+        byte[] credentials;
+        try
+        {
+            credentials = Convert.FromBase64String(authorization[basic.Length..].Trim());
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        // RFC 7617: user-id ":" password; the user id cannot contain a colon, the password can.
+        int colon = Array.IndexOf(credentials, (byte)':');
+        return colon < 0 ? null : credentials[(colon + 1)..];
     }
 
     /// <summary>A listen URL that only loopback clients can reach (localhost, 127.0.0.0/8, ::1).</summary>

@@ -29,8 +29,10 @@ internal sealed class RequestGuard(HttpSafetyPolicy policy, ILogger<RequestGuard
         }
         if (!policy.Authorized(request.Headers.Authorization.Count > 0 ? request.Headers.Authorization.ToString() : null))
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"easel\"";
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Missing or wrong bearer token: send 'Authorization: Bearer <EASEL_API_KEY>'.");
+            // AUTOMATIC1111's API (and so its clients) uses HTTP Basic; everything else here a bearer token.
+            context.Response.Headers.WWWAuthenticate = request.Path.StartsWithSegments("/sdapi") ? "Basic realm=\"easel\"" : "Bearer realm=\"easel\"";
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized,
+                "Missing or wrong API key: send 'Authorization: Bearer <EASEL_API_KEY>', or HTTP Basic with any user name and the key as password.");
             return;
         }
         await next(context);
