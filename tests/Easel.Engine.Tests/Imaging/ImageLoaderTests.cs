@@ -11,6 +11,24 @@ public class ImageLoaderTests
     private static string Fixture(string name) => Path.Combine(RepoPaths.Root, "tests", "fixtures", "images", name);
 
     [Fact]
+    public void DecodingLeavesTheProcessWideImageSharpDefaultsAlone()
+    {
+        // Regression: the loader's metadata-free decoders once went into Configuration.Default's shared format
+        // registry, so later Image.Identify calls anywhere in the process (a data-set reader, the host app) saw no
+        // PNG text at all.
+        using var source = new Image<Rgb24>(8, 8);
+        source.Metadata.GetPngMetadata().TextData.Add(new PngTextData("easel", "{}", "", ""));
+        using var stream = new MemoryStream();
+        source.Save(stream, new PngEncoder { TextCompressionThreshold = int.MaxValue });
+        var png = stream.ToArray();
+
+        using (ImageLoader.Decode(png, 4_000_000)) { }
+
+        var info = Image.Identify(png);
+        Assert.Contains(info.Metadata.GetPngMetadata().TextData, t => t.Keyword == "easel");
+    }
+
+    [Fact]
     public void CmykJpegIsConvertedToRgb()
     {
         using var image = ImageLoader.Decode(File.ReadAllBytes(Fixture("cmyk.jpg")), 4_000_000);
