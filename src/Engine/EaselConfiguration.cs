@@ -24,6 +24,7 @@ public static class EaselConfiguration
         ["EASEL_MAX_CONCURRENT_GENERATIONS"] = "Easel:MaxConcurrentGenerations",
         ["EASEL_QUEUE_LENGTH"] = "Easel:QueueLength",
         ["EASEL_API_KEY"] = "Easel:Http:ApiKey",
+        ["EASEL_QUEUE_REDIS"] = "Easel:Queue:Redis",
     };
 
     /// <summary>List-valued environment variables (comma, semicolon or space separated) and the configuration arrays they set.</summary>

@@ -49,4 +49,7 @@ public sealed class EaselOptions
 
     /// <summary>Whether the audit line for a refused prompt includes the prompt text (default: no, only field, category, length).</summary>
     public bool PromptPolicyLogsPrompts { get; set; }
+
+    /// <summary>Scale-out over Redis Streams (section "Easel:Queue"); unset, generations run in this process.</summary>
+    public Jobs.QueueOptions Queue { get; set; } = new();
 }
