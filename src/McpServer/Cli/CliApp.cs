@@ -50,6 +50,7 @@ internal static class CliApp
                 "tokenize" => Tokenize(cl, stdout, stderr),
                 "models" => Models(cl, stdout, stderr),
                 "bench" => await BenchCommand.RunAsync(cl, stdout, stderr, ct),
+                "worker" => await WorkerCommand.RunAsync(cl, stderr, ct),
                 _ => Unknown(command, stderr),
             };
         }

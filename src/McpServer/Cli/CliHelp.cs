@@ -25,6 +25,7 @@ internal static class CliHelp
         ("models", "easel models [--json] [--models DIR]"),
         ("bench", "easel bench [PROMPT] [--model NAME|DIR] [--width N] [--height N] [--steps N] [--guidance X] [--runs N] [--warmup N] [--json]"),
         ("serve", "easel serve [--http] [--urls URL[;URL]] [--models DIR] [--provider P] [--out DIR] [--verbose]   (MCP over stdio, or Streamable HTTP at /mcp)"),
+        ("worker", "easel worker --queue HOST:PORT [--model NAME[,NAME]] [--models DIR] [--provider P] [--name ID] [--claim-idle SECONDS] [--max-attempts N] [--shared-folder DIR] [--verbose]   (runs queued jobs, docs/scale-out.md)"),
         ("help", "easel help [COMMAND]   (also: easel --help, easel COMMAND --help or -h; easel --version)"),
     ];
 

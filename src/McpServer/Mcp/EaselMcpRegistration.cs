@@ -2,6 +2,7 @@ using Easel.Engine;
 using Easel.Engine.Imaging;
 using Easel.Engine.Jobs;
 using Easel.McpServer.Mcp.Prompts;
+using Easel.Queue;
 using Easel.McpServer.Mcp.Resources;
 using Easel.McpServer.Mcp.Tools;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,12 @@ public static class EaselMcpRegistration
     public static IServiceCollection AddEasel(this IServiceCollection services, EaselOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(sp => new EaselEngine(options, sp.GetService<ILoggerFactory>()));
+        services.AddSingleton(sp =>
+        {
+            var engine = new EaselEngine(options, sp.GetService<ILoggerFactory>());
+            RedisJobDispatcher.Attach(engine, sp.GetService<ILoggerFactory>()); // Easel:Queue:Redis: workers run the jobs
+            return engine;
+        });
         services.AddSingleton(_ => new JobManager());
         services.AddSingleton<ToolRunner>();
         return services;
