@@ -29,6 +29,7 @@ internal static class RedisConnection
     public static bool IsOutage(Exception ex) => ex is RedisConnectionException or RedisTimeoutException
         || (ex is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal));
 
-    public static EaselException Unavailable(string endpoint, Exception ex) =>
-        new($"queue: Redis at {endpoint} is unavailable, so no worker can take the job (Easel:Queue:Redis): {ex.Message}", ex);
+    /// <summary>A busy error (HTTP 503, MCP isError): the caller should retry once Redis is back.</summary>
+    public static EaselBusyException Unavailable(string endpoint, Exception ex) =>
+        new($"Easel is unavailable: its queue (Redis at {endpoint}, Easel:Queue:Redis) cannot be reached, so no worker can take the job. Try again shortly. ({ex.Message})");
 }
