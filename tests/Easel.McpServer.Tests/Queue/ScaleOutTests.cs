@@ -177,6 +177,49 @@ public sealed class ScaleOutTests
         await allSteps.Task.Within($"progress of all 12 steps (saw {seen.Count})");
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (float)i), seen.Where(v => v.Total == 12).Select(v => v.Progress).Order());
         Assert.Contains(seen, v => v.Message == "image 2/2, step 6/6");
+
+        // An edit of an earlier result: the front reads easel://images/{id} from its own store, the worker gets bytes.
+        var source = cluster.FrontOutput.Pngs.Order(StringComparer.Ordinal).First();
+        var edited = (await client.CallToolAsync("restyle_image", new Dictionary<string, object?>
+        {
+            ["image"] = "easel://images/" + Path.GetFileNameWithoutExtension(source),
+            ["prompt"] = "the same, greener",
+            ["steps"] = 4,
+        }).AsTask().Within("restyle_image through the queue")).Ok();
+        Assert.Equal("img2img", edited.Structured().GetProperty("operation").GetString());
+        Assert.Equal(3, cluster.FrontOutput.Pngs.Length);
+    }
+
+    [Fact]
+    public async Task A_full_stream_is_busy_and_a_job_past_its_attempts_fails_with_the_reason()
+    {
+        await using var cluster = await QueueCluster.StartAsync("w1");
+        using var http = Http();
+
+        // Backpressure: a model whose stream holds Limit jobs (a stand-in worker announces it but takes nothing).
+        const string model = "sd15-optimum";
+        await cluster.Db.SortedSetAddAsync(Easel.Queue.QueueKeys.Workers(model), "stand-in", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        for (int i = 0; i < new Easel.Engine.Jobs.QueueOptions().Limit; i++)
+            await cluster.Db.StreamAddAsync(Easel.Queue.QueueKeys.Stream(model), [new("id", $"job-filler{i}"), new("job", "{}")]);
+        using (var busy = await http.PostAsJsonAsync(new Uri(cluster.FrontUrl, "/v1/images/generations"), new { prompt = "x", model, steps = 2 }).Within("a request for a full stream"))
+        {
+            var body = await busy.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.TooManyRequests, busy.StatusCode);
+            Assert.Contains("Easel is busy", body, StringComparison.Ordinal);
+            Assert.Contains("queue limit Easel:Queue:Limit is 32", body, StringComparison.Ordinal);
+        }
+
+        // A job already delivered MaxAttempts times (its workers died) fails on the next delivery instead of running.
+        var id = Easel.Queue.RedisJobDispatcher.NewId();
+        await cluster.Db.HashSetAsync(Easel.Queue.QueueKeys.Job(id), [new("attempts", 3), new("worker", "w0")]);
+        var job = Easel.Queue.QueueJson.Serialize(new Easel.Engine.Jobs.QueuedJob(TestModel.Name, new Easel.Engine.Pipelines.GenerateRequest { Prompt = "doomed", Steps = 2 }));
+        await cluster.Db.StreamAddAsync(Easel.Queue.QueueKeys.Stream(TestModel.Name), [new("id", id), new("job", job)]);
+        JsonElement outcome = default;
+        await Eventually.Until(async () => (await cluster.OutcomeAsync(id)) is { } o && (outcome = o).ValueKind == JsonValueKind.Object, "the outcome of the doomed job", cluster.Describe);
+        Assert.Equal("failed", outcome.GetProperty("state").GetString());
+        Assert.Contains("gave up after 3 attempt(s)", outcome.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("(last: w0)", outcome.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty(cluster.FrontOutput.Pngs);
     }
 
     [Fact]
