@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Easel.Engine;
+using Easel.Engine.Pipelines;
+using Easel.Queue;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Easel.McpServer.Tests.Queue;
+
+/// <summary>
+/// The dispatcher and the worker inside this process (as an app using the SK services and a worker would run),
+/// against a real redis-server: the engine-level switch and the metrics both ends report.
+/// </summary>
+[Collection(ScaleOutGroup.Name)]
+public sealed class InProcessQueueTests
+{
+    [Fact]
+    public async Task An_engine_with_the_dispatcher_attached_runs_jobs_on_a_worker_and_both_report_metrics()
+    {
+        using var redis = new RedisProcess();
+        using var workerOutput = new TempDir();
+        using var frontOutput = new TempDir();
+        var seen = new ConcurrentQueue<(string Name, double Value)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == QueueMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((i, v, _, _) => seen.Enqueue((i.Name, v)));
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => seen.Enqueue((i.Name, v)));
+        listener.SetMeasurementEventCallback<double>((i, v, _, _) => seen.Enqueue((i.Name, v)));
+        listener.Start();
+
+        var workerOptions = TestModel.Options(workerOutput.Path);
+        workerOptions.Queue.Redis = redis.Connection;
+        using var workerEngine = new EaselEngine(workerOptions);
+        using var worker = new QueueWorker(workerEngine, [TestModel.Name], "in-process", NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = worker.RunAsync(stop.Token);
+
+        var frontOptions = TestModel.Options(frontOutput.Path);
+        frontOptions.Queue.Redis = redis.Connection;
+        using var front = new EaselEngine(frontOptions);
+        Assert.True(RedisJobDispatcher.Attach(front));
+        await using (var client = await ConnectionMultiplexer.ConnectAsync(redis.Connection))
+            await Eventually.Until(async () => await client.GetDatabase().SortedSetScoreAsync(QueueKeys.Workers(TestModel.Name), "in-process") is not null, "worker heartbeat");
+
+        var result = await front.GenerateAsync(new GenerateRequest { Prompt = "a green triangle", Steps = 3, Count = 2, Seed = 9 }).Within("a job through the queue");
+        Assert.Equal(2, result.Images.Count);
+        Assert.All(result.Images, i => Assert.StartsWith(frontOutput.Path, i.Path, StringComparison.Ordinal));
+        Assert.Equal([9L, 10L], result.Images.Select(i => i.Seed));
+        Assert.Equal(2, frontOutput.Pngs.Length);
+        Assert.Empty(workerOutput.Pngs); // the worker's copies travelled and are gone
+
+        var invalid = await Assert.ThrowsAsync<EaselValidationException>(() => front.GenerateAsync(new GenerateRequest { Prompt = "x", Steps = 0 }));
+        Assert.Equal("steps", invalid.Field); // checked on the front, before anything is queued
+
+        listener.RecordObservableInstruments();
+        var names = seen.Select(s => s.Name).ToHashSet();
+        Assert.Contains("easel.queue.depth", names);
+        Assert.Contains("easel.queue.wait", names);
+        Assert.Contains("easel.queue.jobs", names);
+        Assert.Equal(6, seen.Count(s => s.Name == "easel.queue.step.duration")); // 3 steps × 2 images
+        Assert.Equal([1.0, -1.0], seen.Where(s => s.Name == "easel.queue.in_flight").Select(s => s.Value));
+
+        await stop.CancelAsync();
+        await running.Within("worker shutdown");
+        (front.Dispatcher as IDisposable)?.Dispose();
+    }
+}
