@@ -68,4 +68,41 @@ public sealed class InProcessQueueTests
         await running.Within("worker shutdown");
         (front.Dispatcher as IDisposable)?.Dispose();
     }
+
+    [Fact]
+    public async Task With_a_shared_folder_the_pngs_travel_through_it_and_only_names_through_redis()
+    {
+        using var redis = new RedisProcess();
+        using var shared = new TempDir();
+        using var frontOutput = new TempDir();
+        var workerOptions = TestModel.Options(shared.Path);
+        workerOptions.Queue.Redis = redis.Connection;
+        workerOptions.Queue.SharedFolder = shared.Path;
+        using var workerEngine = new EaselEngine(workerOptions);
+        using var worker = new QueueWorker(workerEngine, [TestModel.Name], "shared", NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = worker.RunAsync(stop.Token);
+
+        var frontOptions = TestModel.Options(frontOutput.Path);
+        frontOptions.Queue.Redis = redis.Connection;
+        frontOptions.Queue.SharedFolder = shared.Path;
+        using var front = new EaselEngine(frontOptions);
+        RedisJobDispatcher.Attach(front);
+        await using var client = await ConnectionMultiplexer.ConnectAsync(redis.Connection);
+        await Eventually.Until(async () => await client.GetDatabase().SortedSetScoreAsync(QueueKeys.Workers(TestModel.Name), "shared") is not null, "worker heartbeat");
+
+        var result = await front.GenerateAsync(new GenerateRequest { Prompt = "a blue square", Steps = 2, Seed = 4 }).Within("a job through the shared folder");
+        Assert.StartsWith(frontOutput.Path, Assert.Single(result.Images).Path, StringComparison.Ordinal);
+        Assert.Single(frontOutput.Pngs);
+        Assert.Empty(shared.Pngs); // taken over by the front's store
+
+        var key = Assert.Single(await client.GetServers()[0].KeysAsync(pattern: "easel:job:*:result").ToListAsync());
+        var stored = (await client.GetDatabase().StringGetAsync(key)).ToString();
+        Assert.Contains("\"file\":\"easel-", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"png\"", stored, StringComparison.Ordinal);
+
+        await stop.CancelAsync();
+        await running.Within("worker shutdown");
+        (front.Dispatcher as IDisposable)?.Dispose();
+    }
 }

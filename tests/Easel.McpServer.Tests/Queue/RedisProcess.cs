@@ -32,9 +32,22 @@ internal sealed class RedisProcess : IDisposable
         };
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _dir.Path })
             info.ArgumentList.Add(arg);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            output.Enqueue(e.Data);
+            if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal)) ready.TrySetResult();
+        };
+        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("redis-server exited:\n" + string.Join("\n", output)));
+        _process.EnableRaisingEvents = true;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        // Clients connect only once it listens (its own log line says so), so no test races its start.
+        if (!ready.Task.Wait(TimeSpan.FromMinutes(1)))
+            throw new TimeoutException("redis-server not ready within a minute:\n" + string.Join("\n", output));
     }
 
     /// <summary>Kills the server at once (no SHUTDOWN: what a crash or a lost network looks like to clients).</summary>
