@@ -277,6 +277,7 @@ public sealed class EaselEngine : IDisposable
             _disposed = true;
         }
         _disposal.Cancel();
+        (Dispatcher as IDisposable)?.Dispose(); // its connection; callers waiting on it fail
         bool stopped;
         lock (_runGate)
         {
