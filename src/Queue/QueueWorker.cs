@@ -143,8 +143,9 @@ public sealed class QueueWorker : IDisposable
         {
             await EnsureGroupAsync(model).ConfigureAwait(false);
             var stream = QueueKeys.Stream(model);
-            QueueMetrics.ReportDepth(model, await db.StreamLengthAsync(stream).ConfigureAwait(false));
+            var depth = db.StreamLengthAsync(stream);
             var claimed = await db.StreamAutoClaimAsync(stream, QueueKeys.Group, Name, (long)(_options.ClaimIdleSeconds * 1000), "0-0", 1).ConfigureAwait(false);
+            QueueMetrics.ReportDepth(model, await depth.ConfigureAwait(false));
             if (claimed.ClaimedEntries.Length > 0) return (model, claimed.ClaimedEntries[0], true);
             var fresh = await db.StreamReadGroupAsync(stream, QueueKeys.Group, Name, StreamPosition.NewMessages, 1).ConfigureAwait(false);
             if (fresh.Length > 0) return (model, fresh[0], false);
@@ -163,10 +164,16 @@ public sealed class QueueWorker : IDisposable
             await AckAsync(stream, entry.Id).ConfigureAwait(false);
             return;
         }
-        var attempt = (int)await db.HashIncrementAsync(QueueKeys.Job(id), "attempts").ConfigureAwait(false);
-        await db.KeyExpireAsync(QueueKeys.Job(id), Ttl).ConfigureAwait(false);
-        var previous = (await db.HashGetAsync(QueueKeys.Job(id), "worker").ConfigureAwait(false)).ToString();
-        if (await db.KeyExistsAsync(QueueKeys.Result(id)).ConfigureAwait(false))
+        // Sent together (one round trip under load matters more than the commands): the job's whole record.
+        var attemptTask = db.HashIncrementAsync(QueueKeys.Job(id), "attempts");
+        var expireTask = db.KeyExpireAsync(QueueKeys.Job(id), Ttl);
+        var recordTask = db.HashGetAsync(QueueKeys.Job(id), ["worker", "created"]);
+        var doneTask = db.KeyExistsAsync(QueueKeys.Result(id));
+        var cancelTask = db.KeyExistsAsync(QueueKeys.Cancel(id));
+        await Task.WhenAll(attemptTask, expireTask, recordTask, doneTask, cancelTask).ConfigureAwait(false);
+        var attempt = (int)attemptTask.Result;
+        var previous = recordTask.Result[0].ToString();
+        if (doneTask.Result)
         {
             // Finished by a worker that died before acknowledging: the outcome stands, nothing runs twice.
             _logger.LogInformation("job {JobId}: already finished, acknowledged", id);
@@ -190,7 +197,7 @@ public sealed class QueueWorker : IDisposable
             }, shutdown).ConfigureAwait(false);
             return;
         }
-        if (await db.KeyExistsAsync(QueueKeys.Cancel(id)).ConfigureAwait(false))
+        if (cancelTask.Result)
         {
             await WriteOutcomeAsync(id, stream, entry.Id, new JobOutcome { State = JobOutcome.Cancelled, Worker = Name, Attempt = attempt }, shutdown).ConfigureAwait(false);
             return;
@@ -205,8 +212,7 @@ public sealed class QueueWorker : IDisposable
             await WriteOutcomeAsync(id, stream, entry.Id, new JobOutcome { State = JobOutcome.Failed, ErrorKind = "internal", Error = $"job {id}: unreadable request: {ex.Message}", Worker = Name, Attempt = attempt }, shutdown).ConfigureAwait(false);
             return;
         }
-        var created = (long?)await db.HashGetAsync(QueueKeys.Job(id), "created").ConfigureAwait(false);
-        if (created is { } ms) QueueMetrics.Wait.Record(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - ms, new KeyValuePair<string, object?>("model", model));
+        if ((long?)recordTask.Result[1] is { } ms) QueueMetrics.Wait.Record(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - ms, new KeyValuePair<string, object?>("model", model));
         await db.HashSetAsync(QueueKeys.Job(id), [new("state", "running"), new("worker", Name)]).ConfigureAwait(false);
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
@@ -331,10 +337,12 @@ public sealed class QueueWorker : IDisposable
                     _logger.LogWarning("job {JobId}: another worker already finished it; this run's result is dropped", id);
                     DropShared(outcome);
                 }
-                await db.HashSetAsync(QueueKeys.Job(id), [new("state", outcome.State), new("worker", outcome.Worker ?? Name)]).ConfigureAwait(false);
-                await db.KeyExpireAsync(QueueKeys.Job(id), Ttl).ConfigureAwait(false);
-                await db.PublishAsync(QueueKeys.Done(id), outcome.State).ConfigureAwait(false);
-                await AckAsync(stream, entryId).ConfigureAwait(false);
+                // The outcome is stored: the rest goes out together, in order on the one connection.
+                await Task.WhenAll(
+                    db.PublishAsync(QueueKeys.Done(id), outcome.State),
+                    db.HashSetAsync(QueueKeys.Job(id), [new("state", outcome.State), new("worker", outcome.Worker ?? Name)]),
+                    db.KeyExpireAsync(QueueKeys.Job(id), Ttl),
+                    AckAsync(stream, entryId)).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (RedisConnection.IsOutage(ex) && !shutdown.IsCancellationRequested)
@@ -358,8 +366,8 @@ public sealed class QueueWorker : IDisposable
     private async Task AckAsync(RedisKey stream, RedisValue entryId)
     {
         var db = Db;
-        await db.StreamAcknowledgeAsync(stream, QueueKeys.Group, entryId).ConfigureAwait(false);
-        await db.StreamDeleteAsync(stream, [entryId]).ConfigureAwait(false); // the stream's length is the queue depth
+        // The stream's length is the queue depth, so acknowledged entries are deleted too.
+        await Task.WhenAll(db.StreamAcknowledgeAsync(stream, QueueKeys.Group, entryId), db.StreamDeleteAsync(stream, [entryId])).ConfigureAwait(false);
     }
 
     /// <summary>Announces the models served and keeps the running job's delivery fresh, so no one reclaims it.</summary>

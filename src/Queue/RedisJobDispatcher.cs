@@ -80,9 +80,10 @@ public sealed class RedisJobDispatcher : IJobDispatcher, IDisposable
             try
             {
                 // Subscribed before the job exists, so no step is missed.
-                progressMessages = await subscriber.SubscribeAsync(QueueKeys.Progress(id)).ConfigureAwait(false);
-                progressMessages.OnMessage(message => Relay(message.Message, progress));
+                var subscribing = subscriber.SubscribeAsync(QueueKeys.Progress(id));
                 doneMessages = await subscriber.SubscribeAsync(QueueKeys.Done(id)).ConfigureAwait(false);
+                progressMessages = await subscribing.ConfigureAwait(false);
+                progressMessages.OnMessage(message => Relay(message.Message, progress));
                 doneMessages.OnMessage(_ => Release(signal));
                 await SubmitAsync(db, id, job).ConfigureAwait(false);
             }
@@ -108,16 +109,18 @@ public sealed class RedisJobDispatcher : IJobDispatcher, IDisposable
         if (alive == 0)
             throw new EaselException($"queue: no worker serves model '{job.Model}' (none sent a heartbeat in the last {QueueWorker.WorkerStaleMs / 1000} s). Start one: easel worker --queue {Endpoint}");
         var ttl = TimeSpan.FromSeconds(_options.ResultTtlSeconds);
-        await db.HashSetAsync(QueueKeys.Job(id),
+        // Pipelined: the record exists before the entry, as they reach Redis in this order on one connection.
+        var record = db.HashSetAsync(QueueKeys.Job(id),
         [
             new("state", "queued"),
             new("model", job.Model),
             new("operation", job.OperationName),
             new("created", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
-        ]).ConfigureAwait(false);
-        await db.KeyExpireAsync(QueueKeys.Job(id), ttl).ConfigureAwait(false);
-        var depth = (long)await db.ScriptEvaluateAsync(SubmitScript, [QueueKeys.Stream(job.Model)],
-            [_options.Limit, id, QueueJson.Serialize(job)]).ConfigureAwait(false);
+        ]);
+        var expiry = db.KeyExpireAsync(QueueKeys.Job(id), ttl);
+        var submitted = db.ScriptEvaluateAsync(SubmitScript, [QueueKeys.Stream(job.Model)], [_options.Limit, id, QueueJson.Serialize(job)]);
+        await Task.WhenAll(record, expiry, submitted).ConfigureAwait(false);
+        var depth = (long)submitted.Result;
         if (depth < 0)
         {
             await db.KeyDeleteAsync(QueueKeys.Job(id)).ConfigureAwait(false);
