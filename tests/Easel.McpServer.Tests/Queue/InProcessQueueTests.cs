@@ -32,19 +32,8 @@ public sealed class InProcessQueueTests
         listener.SetMeasurementEventCallback<double>((i, v, _, _) => seen.Enqueue((i.Name, v)));
         listener.Start();
 
-        var workerOptions = TestModel.Options(workerOutput.Path);
-        workerOptions.Queue.Redis = redis.Connection;
-        using var workerEngine = new EaselEngine(workerOptions);
-        using var worker = new QueueWorker(workerEngine, [TestModel.Name], "in-process", NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var running = worker.RunAsync(stop.Token);
-
-        var frontOptions = TestModel.Options(frontOutput.Path);
-        frontOptions.Queue.Redis = redis.Connection;
-        using var front = new EaselEngine(frontOptions);
-        Assert.True(RedisJobDispatcher.Attach(front));
-        await using (var client = await ConnectionMultiplexer.ConnectAsync(redis.Connection))
-            await Eventually.Until(async () => await client.GetDatabase().SortedSetScoreAsync(QueueKeys.Workers(TestModel.Name), "in-process") is not null, "worker heartbeat");
+        await using var deployment = await Deployment.StartAsync(redis, workerOutput.Path, frontOutput.Path, sharedFolder: null);
+        var front = deployment.Front;
 
         var result = await front.GenerateAsync(new GenerateRequest { Prompt = "a green triangle", Steps = 3, Count = 2, Seed = 9 }).Within("a job through the queue");
         Assert.Equal(2, result.Images.Count);
@@ -63,10 +52,6 @@ public sealed class InProcessQueueTests
         Assert.Contains("easel.queue.jobs", names);
         Assert.Equal(6, seen.Count(s => s.Name == "easel.queue.step.duration")); // 3 steps × 2 images
         Assert.Equal([1.0, -1.0], seen.Where(s => s.Name == "easel.queue.in_flight").Select(s => s.Value));
-
-        await stop.CancelAsync();
-        await running.Within("worker shutdown");
-        (front.Dispatcher as IDisposable)?.Dispose();
     }
 
     [Fact]
@@ -75,21 +60,9 @@ public sealed class InProcessQueueTests
         using var redis = new RedisProcess();
         using var shared = new TempDir();
         using var frontOutput = new TempDir();
-        var workerOptions = TestModel.Options(shared.Path);
-        workerOptions.Queue.Redis = redis.Connection;
-        workerOptions.Queue.SharedFolder = shared.Path;
-        using var workerEngine = new EaselEngine(workerOptions);
-        using var worker = new QueueWorker(workerEngine, [TestModel.Name], "shared", NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var running = worker.RunAsync(stop.Token);
-
-        var frontOptions = TestModel.Options(frontOutput.Path);
-        frontOptions.Queue.Redis = redis.Connection;
-        frontOptions.Queue.SharedFolder = shared.Path;
-        using var front = new EaselEngine(frontOptions);
-        RedisJobDispatcher.Attach(front);
+        await using var deployment = await Deployment.StartAsync(redis, shared.Path, frontOutput.Path, sharedFolder: shared.Path);
+        var front = deployment.Front;
         await using var client = await ConnectionMultiplexer.ConnectAsync(redis.Connection);
-        await Eventually.Until(async () => await client.GetDatabase().SortedSetScoreAsync(QueueKeys.Workers(TestModel.Name), "shared") is not null, "worker heartbeat");
 
         var result = await front.GenerateAsync(new GenerateRequest { Prompt = "a blue square", Steps = 2, Seed = 4 }).Within("a job through the shared folder");
         Assert.StartsWith(frontOutput.Path, Assert.Single(result.Images).Path, StringComparison.Ordinal);
@@ -100,9 +73,51 @@ public sealed class InProcessQueueTests
         var stored = (await client.GetDatabase().StringGetAsync(key)).ToString();
         Assert.Contains("\"file\":\"easel-", stored, StringComparison.Ordinal);
         Assert.DoesNotContain("\"png\"", stored, StringComparison.Ordinal);
+    }
 
-        await stop.CancelAsync();
-        await running.Within("worker shutdown");
-        (front.Dispatcher as IDisposable)?.Dispose();
+    /// <summary>A worker and a front engine with the dispatcher attached, both in this process, over one Redis.</summary>
+    private sealed class Deployment : IAsyncDisposable
+    {
+        private readonly EaselEngine _workerEngine;
+        private readonly QueueWorker _worker;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _running;
+
+        private Deployment(EaselEngine workerEngine, QueueWorker worker, EaselEngine front)
+        {
+            _workerEngine = workerEngine;
+            _worker = worker;
+            Front = front;
+            _running = worker.RunAsync(_stop.Token);
+        }
+
+        public EaselEngine Front { get; }
+
+        public static async Task<Deployment> StartAsync(RedisProcess redis, string workerOutput, string frontOutput, string? sharedFolder)
+        {
+            var workerOptions = TestModel.Options(workerOutput);
+            workerOptions.Queue.Redis = redis.Connection;
+            workerOptions.Queue.SharedFolder = sharedFolder;
+            var workerEngine = new EaselEngine(workerOptions);
+            var frontOptions = TestModel.Options(frontOutput);
+            frontOptions.Queue.Redis = redis.Connection;
+            frontOptions.Queue.SharedFolder = sharedFolder;
+            var front = new EaselEngine(frontOptions);
+            Assert.True(RedisJobDispatcher.Attach(front));
+            var deployment = new Deployment(workerEngine, new QueueWorker(workerEngine, [TestModel.Name], "in-process", NullLogger.Instance), front);
+            await using var client = await ConnectionMultiplexer.ConnectAsync(redis.Connection);
+            await Eventually.Until(async () => await client.GetDatabase().SortedSetScoreAsync(QueueKeys.Workers(TestModel.Name), "in-process") is not null, "worker heartbeat");
+            return deployment;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _running.Within("worker shutdown");
+            Front.Dispose(); // and its dispatcher
+            _worker.Dispose();
+            _workerEngine.Dispose();
+            _stop.Dispose();
+        }
     }
 }
