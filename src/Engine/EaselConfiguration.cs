@@ -28,6 +28,7 @@ public static class EaselConfiguration
         ["EASEL_QUEUE_LENGTH"] = "Easel:QueueLength",
         ["EASEL_MAX_REQUEST_MEMORY_MB"] = "Easel:MaxRequestMemoryMB",
         ["EASEL_API_KEY"] = "Easel:Http:ApiKey",
+        ["EASEL_QUEUE_REDIS"] = "Easel:Queue:Redis",
     };
 
     /// <summary>List-valued environment variables (comma, semicolon or space separated) and the configuration arrays they set.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Easel.Engine.Datasets;
 using Easel.Engine.Grids;
 using Easel.Engine.Imaging;
+using Easel.Engine.Jobs;
 using Easel.Engine.Models;
 using Easel.Engine.Onnx;
 using Easel.Engine.Pipelines;
@@ -64,6 +65,12 @@ public sealed class EaselEngine : IDisposable
     internal Action<IReadOnlyDictionary<string, InputValue>, CancellationToken>? BeforeUnetCall { get; set; }
     public ImageStore Store { get; }
 
+    /// <summary>
+    /// Where generations run when not here (Easel:Queue:Redis): requests are still checked and resolved by this
+    /// engine, then handed to the queue's workers; results come back saved in <see cref="Store"/>.
+    /// </summary>
+    public IJobDispatcher? Dispatcher { get; set; }
+
     public IReadOnlyList<ModelInfo> ListModels()
     {
         return Models.List().Select(entry =>
@@ -122,6 +129,12 @@ public sealed class EaselEngine : IDisposable
         PromptPolicy.Check(request.Prompt, request.NegativePrompt);
         var resolved = RequestResolver.Resolve(request, Models);
         CheckMemory(resolved);
+        if (Dispatcher is { } queue)
+        {
+            // The seed is fixed here, so a retried job repeats the same images.
+            var job = new QueuedJob(resolved.Model.Name, request with { Model = resolved.Model.Name, Seed = resolved.Seed });
+            return queue.RunAsync(job, progress, cancellationToken);
+        }
         return RunAsync(resolved, null, progress, cancellationToken);
     }
 
@@ -153,6 +166,8 @@ public sealed class EaselEngine : IDisposable
     {
         PromptPolicy.Check(request.Generation.Prompt, request.Generation.NegativePrompt);
         var model = Models.Get(request.Generation.Model);
+        if (Dispatcher is { } queue)
+            return await queue.RunAsync(QueuedEdit(operation, request, model.Name), progress, cancellationToken).ConfigureAwait(false);
         var setup = EditSetup.Create(operation, request, Store, Options, model.Capabilities);
         try
         {
@@ -177,6 +192,18 @@ public sealed class EaselEngine : IDisposable
 
     private void CheckMemory(ResolvedRequest resolved) =>
         MemoryEstimate.Check(resolved.Width, resolved.Height, resolved.Count, resolved.UsesClassifierFreeGuidance, resolved.Capabilities.VaeScaleFactor, Options);
+    /// <summary>An edit for a worker: its images read here (paths and ids are this machine's), under this server's read policy.</summary>
+    private QueuedJob QueuedEdit(EditOperation operation, EditRequest request, string model)
+    {
+        byte[] Read(ImageInput input, string field) => input.Bytes ?? ImageReference.Resolve(input.Reference ?? "", Store, field, Options.InputFolders);
+        var edit = request with
+        {
+            Generation = request.Generation with { Model = model, Seed = request.Generation.Seed ?? Random.Shared.NextInt64(0, 1L << 32) },
+            Image = ImageInput.FromBytes(Read(request.Image, "image")),
+            Mask = request.Mask is { } mask ? ImageInput.FromBytes(Read(mask, "mask")) : null,
+        };
+        return new QueuedJob(model, null, operation, edit);
+    }
 
     /// <summary>Waits for a worker (bounded queue), runs the pipeline and saves every image.</summary>
     private async Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
@@ -283,6 +310,7 @@ public sealed class EaselEngine : IDisposable
             _disposed = true;
         }
         _disposal.Cancel();
+        (Dispatcher as IDisposable)?.Dispose(); // its connection; callers waiting on it fail
         bool stopped;
         lock (_runGate)
         {

@@ -71,4 +71,6 @@ public sealed class EaselOptions
 
     /// <summary>Whether saved images carry Easel's invisible watermark (EASEL_WATERMARK; default on).</summary>
     public bool Watermark { get; set; } = true;
+    /// <summary>Scale-out over Redis Streams (section "Easel:Queue"); unset, generations run in this process.</summary>
+    public Jobs.QueueOptions Queue { get; set; } = new();
 }

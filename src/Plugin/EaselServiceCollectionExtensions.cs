@@ -44,7 +44,12 @@ public static class EaselServiceCollectionExtensions
             services.AddOptions<EaselPluginOptions>().Configure<IServiceProvider>((options, sp) =>
                 sp.GetService<IConfiguration>()?.GetSection(ConfigurationSection + ":Plugin").Bind(options));
 
-            services.TryAddSingleton(sp => new EaselEngine(sp.GetRequiredService<IOptions<EaselOptions>>().Value, sp.GetService<ILoggerFactory>()));
+            services.TryAddSingleton(sp =>
+            {
+                var engine = new EaselEngine(sp.GetRequiredService<IOptions<EaselOptions>>().Value, sp.GetService<ILoggerFactory>());
+                Easel.Queue.RedisJobDispatcher.Attach(engine, sp.GetService<ILoggerFactory>()); // Easel:Queue:Redis: workers run the jobs
+                return engine;
+            });
             services.TryAddSingleton(sp => new EaselPlugin(sp.GetRequiredService<EaselEngine>(), sp.GetRequiredService<IOptions<EaselPluginOptions>>().Value));
             services.TryAddSingleton(sp => new EaselTextToImageService(sp.GetRequiredService<EaselEngine>()));
             services.TryAddSingleton(sp => new EaselImageGenerator(sp.GetRequiredService<EaselEngine>()));

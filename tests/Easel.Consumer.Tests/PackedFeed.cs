@@ -42,14 +42,14 @@ public sealed class PackedFeed : IAsyncLifetime
         // Build Release once (incremental across runs), then pack that build under this run's package version.
         foreach (var project in new[] { "src/McpServer", "src/Plugin" })
             Timings.Add($"build {project}: {(await RunDotnetAsync(PackedFeed.Repository, "build", project, "-c", "Release", "--nologo")).Ok($"build {project}").Elapsed.TotalSeconds:F1} s");
-        foreach (var project in new[] { "src/Engine", "src/Plugin", "src/McpServer" })
+        foreach (var project in new[] { "src/Engine", "src/Queue", "src/Plugin", "src/McpServer" })
             Timings.Add($"pack {project}: {(await RunDotnetAsync(PackedFeed.Repository, "pack", project, "-c", "Release", "--no-build", "--nologo",
                 $"-p:PackageVersion={Version}", "-o", Feed)).Ok($"pack {project}").Elapsed.TotalSeconds:F1} s");
     }
 
     public Task DisposeAsync()
     {
-        foreach (var id in new[] { "easel", "easel.engine", "easel.plugin" })
+        foreach (var id in new[] { "easel", "easel.engine", "easel.queue", "easel.plugin" })
         {
             var cached = Path.Combine(GlobalPackages, id, Version.ToLowerInvariant());
             if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);

@@ -53,6 +53,7 @@ internal static class CliApp
                 "grid" => await GridCommand.RunAsync(cl, stdout, stderr, ct),
                 "dataset" => await DatasetCommand.RunAsync(cl, stdout, stderr, ct),
                 "watermark" => WatermarkCommand.Run(cl, stdout, stderr),
+                "worker" => await WorkerCommand.RunAsync(cl, stderr, ct),
                 _ => Unknown(command, stderr),
             };
         }

@@ -31,6 +31,7 @@ internal static class CliHelp
         ("bench", "easel bench [PROMPT] [--model NAME|DIR] [--width N] [--height N] [--steps N] [--guidance X] [--runs N] [--warmup N] [--json]"),
         ("watermark", "easel watermark detect IMAGE... [--model NAME] [--json]   (exit 0: every image carries Easel's watermark, 1: some do not)"),
         ("serve", "easel serve [--http] [--urls URL[;URL]] [--models DIR] [--provider P] [--out DIR] [--verbose]   (MCP over stdio, or Streamable HTTP at /mcp)"),
+        ("worker", "easel worker --queue HOST:PORT [--model NAME[,NAME]] [--models DIR] [--provider P] [--name ID] [--claim-idle SECONDS] [--max-attempts N] [--shared-folder DIR] [--verbose]   (runs queued jobs, docs/scale-out.md)"),
         ("help", "easel help [COMMAND]   (also: easel --help, easel COMMAND --help or -h; easel --version)"),
     ];
 

@@ -4,6 +4,7 @@ using Easel.Engine.Jobs;
 using Easel.McpServer.Mcp.Prompts;
 using Easel.McpServer.Mcp.Resources;
 using Easel.McpServer.Mcp.Tools;
+using Easel.Queue;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -26,7 +27,12 @@ public static class EaselMcpRegistration
     public static IServiceCollection AddEasel(this IServiceCollection services, EaselOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(sp => new EaselEngine(options, sp.GetService<ILoggerFactory>()));
+        services.AddSingleton(sp =>
+        {
+            var engine = new EaselEngine(options, sp.GetService<ILoggerFactory>());
+            RedisJobDispatcher.Attach(engine, sp.GetService<ILoggerFactory>()); // Easel:Queue:Redis: workers run the jobs
+            return engine;
+        });
         services.AddSingleton(_ => new JobManager());
         services.AddSingleton<ToolRunner>();
         services.AddSingleton<DatasetJobs>();

@@ -38,6 +38,7 @@ public sealed class CliConventionTests
     [InlineData("models", "--help")]
     [InlineData("bench", "-h")]
     [InlineData("serve", "--help")]
+    [InlineData("worker", "--help")]
     public async Task Command_help_prints_its_usage_exits_0_and_does_no_work(string command, string flag)
     {
         using var output = new TempDir();
