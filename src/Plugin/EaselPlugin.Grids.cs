@@ -3,6 +3,7 @@ using Easel.Engine;
 using Easel.Engine.Datasets;
 using Easel.Engine.Grids;
 using Easel.Engine.Pipelines;
+using Easel.Engine.Vocabulary;
 using Microsoft.SemanticKernel;
 
 namespace Easel.Plugin;
@@ -13,9 +14,9 @@ public sealed partial class EaselPlugin
     private const string AxisArgument = "What to vary: seed, guidance, steps, scheduler, prompt (search/replace: the first value must occur in the prompt and is replaced by each value) or model.";
 
     [KernelFunction("make_grid")]
-    [Description("Makes an X/Y comparison grid: one image per combination of the x values (columns) and optional y values (rows) over one prompt, " +
-                 "all with the same seed unless the seed is an axis, plus a labelled contact sheet PNG (at most 64 cells). " +
-                 "Returns JSON with the sheet's path and each cell's path, axis values and seed.")]
+    [LimitDescription("Makes an X/Y comparison grid: one image per combination of the x values (columns) and optional y values (rows) over one prompt, " +
+                 "all with the same seed unless the seed is an axis, plus a labelled contact sheet PNG (at most {0} cells). " +
+                 "Returns JSON with the sheet's path and each cell's path, axis values and seed.", EaselLimits.MaxGridCells)]
     public async Task<string> MakeGridAsync(
         [Description("What the images show.")] string prompt,
         [Description(AxisArgument)] string x_axis,
@@ -23,8 +24,8 @@ public sealed partial class EaselPlugin
         [Description(AxisArgument + " Omit for one row.")] string? y_axis = null,
         [Description("The row values, comma or '|' separated; required with y_axis.")] string? y_values = null,
         [Description(NegativeArgument)] string? negative_prompt = null,
-        [Description(StepsArgument)] int? steps = null,
-        [Description(GuidanceArgument)] double? guidance = null,
+        [LimitDescription(StepsArgument, EaselLimits.MaxSteps)] int? steps = null,
+        [LimitDescription(GuidanceArgument, EaselLimits.MaxGuidance)] double? guidance = null,
         [Description("Seed of every cell unless the seed is an axis; omit for one random seed for the whole grid.")] long? seed = null,
         [Description(ModelArgument)] string? model = null,
         [Description("Sampler: pndm, ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras or lcm; omit for the model's default.")] string? scheduler = null,
@@ -70,11 +71,11 @@ public sealed partial class EaselPlugin
         [Description("A prompt with {slot}s, e.g. 'a {color} {shape} on a {bg} background'. Give this or prompts.")] string? template = null,
         [Description("Slot values as 'name=a,b,c;other=x,y'.")] string? slots = null,
         [Description("Fill open slots (color, bg, shape, size, position) from the bundled model's scene grammar and write labels.")] bool grammar = false,
-        [Description("Images per prompt (1–1000).")] int images_per_prompt = 1,
+        [LimitDescription("Images per prompt (1–{0}).", EaselLimits.MaxDatasetImagesPerPrompt)] int images_per_prompt = 1,
         [Description("Use only this many prompts, drawn deterministically.")] int? sample = null,
         [Description("Share of images in a validation split, 0 to below 1; 0 = no split.")] double validation = 0,
         [Description("Seed of the first image (image i has seed + i); default 0.")] long? seed = null,
-        [Description(StepsArgument)] int? steps = null,
+        [LimitDescription(StepsArgument, EaselLimits.MaxSteps)] int? steps = null,
         [Description(ModelArgument)] string? model = null,
         CancellationToken cancellationToken = default)
     {

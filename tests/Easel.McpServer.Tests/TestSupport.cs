@@ -26,6 +26,17 @@ internal static class RepoPaths
 /// The model every test runs: the bundled model (64×64), the default. The tiny exporter
 /// fixtures in tests/fixtures/models are listed too (Name = "sd15-optimum" switches to them).
 /// </summary>
+/// <summary>
+/// The tools the server declares ([McpServerTool] methods in its assembly): what every client must list. Counted from
+/// the code, so a new tool needs no edit in each peer test.
+/// </summary>
+internal static class DeclaredTools
+{
+    public static readonly int Count = typeof(Easel.McpServer.Mcp.Tools.CatalogTools).Assembly.GetTypes()
+        .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static))
+        .Count(m => m.GetCustomAttributes(typeof(ModelContextProtocol.Server.McpServerToolAttribute), false).Length > 0);
+}
+
 internal static class TestModel
 {
     // The repository's models/ (the bundled model) is always searched; the fixtures are listed beside it.

@@ -89,9 +89,9 @@ public class AgentLoopTests
 
         var answer = await chat.GetChatMessageContentAsync(history, settings, h.Kernel);
 
-        // The model was offered all seven functions and called twice, then answered.
+        // The model was offered all nine functions and called twice, then answered.
         Assert.Equal(3, model.Requests.Count);
-        Assert.Equal(7, model.Requests[0].Options!.Tools!.Count);
+        Assert.Equal(9, model.Requests[0].Options!.Tools!.Count);
         Assert.Equal(2, recorder.AutoInvocations);
 
         // SK invoked our functions with the model's arguments, in order.

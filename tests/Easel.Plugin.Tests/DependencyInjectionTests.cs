@@ -72,7 +72,7 @@ public class DependencyInjectionTests
         var kernel = builder.Build();
         try
         {
-            Assert.Equal(7, kernel.Plugins["art"].FunctionCount);
+            Assert.Equal(9, kernel.Plugins["art"].FunctionCount);
             Assert.IsType<EaselTextToImageService>(kernel.GetRequiredService<ITextToImageService>());
             Assert.NotNull(kernel.GetRequiredService<IImageGenerator>().GetService<EaselImageGenerator>());
         }

@@ -20,6 +20,7 @@ public sealed partial class DescribedLimitTests
         ["mask_grow"] = (0, EaselLimits.MaxMaskPixels),
         ["mask_feather"] = (0, EaselLimits.MaxMaskPixels),
         ["strength"] = (0, 1),
+        ["images_per_prompt"] = (1, EaselLimits.MaxDatasetImagesPerPrompt),
     };
 
     [GeneratedRegex(@"(\d+(?:\.\d+)?)–(\d+(?:\.\d+)?)")]
@@ -57,8 +58,9 @@ public sealed partial class DescribedLimitTests
                     Assert.Matches(UpToPattern(), parameter.Description);
             }
         // generate count/steps/guidance, restyle strength/steps/guidance, inpaint strength/grow/feather/steps/guidance,
-        // outpaint strength/steps/guidance, variations count/strength/steps/guidance.
-        Assert.Equal(18, checkedRanges);
+        // outpaint strength/steps/guidance, variations count/strength/steps/guidance, grid steps/guidance, data set
+        // images_per_prompt/steps.
+        Assert.Equal(22, checkedRanges);
         Assert.Equal(4, checkedSides);
     }
 

@@ -78,7 +78,7 @@ public class OpenAiWireTests
 
         Assert.Equal(2, endpoint.Requests.Count);
         var toolNames = endpoint.Requests[0]["tools"]!.AsArray().Select(t => (string)t!["function"]!["name"]!).Order().ToList();
-        Assert.Equal(["easel_compose_prompt", "easel_create_variations", "easel_generate_image", "easel_inpaint_image", "easel_list_models", "easel_outpaint_image", "easel_restyle_image"], toolNames);
+        Assert.Equal(["easel_compose_prompt", "easel_create_variations", "easel_generate_image", "easel_inpaint_image", "easel_list_models", "easel_make_dataset", "easel_make_grid", "easel_outpaint_image", "easel_restyle_image"], toolNames);
         var toolMessage = endpoint.Requests[1]["messages"]!.AsArray().Single(m => (string?)m!["role"] == "tool")!;
         var content = toolMessage["content"]!;
         Assert.Equal(JsonValueKind.String, content.GetValueKind()); // text, not image parts

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Easel.Testing;
 using Easel.Engine;
+using Easel.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;

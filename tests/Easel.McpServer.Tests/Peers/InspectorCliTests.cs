@@ -30,7 +30,7 @@ public sealed class InspectorCliTests
     private static void AssertStrictToolList(JsonElement envelope)
     {
         Assert.False(envelope.TryGetProperty("schemaFindings", out var findings), "--strict found schema problems: " + findings);
-        Assert.Equal(10, envelope.GetProperty("result").GetProperty("tools").GetArrayLength());
+        Assert.Equal(DeclaredTools.Count, envelope.GetProperty("result").GetProperty("tools").GetArrayLength());
     }
 
     [Fact]

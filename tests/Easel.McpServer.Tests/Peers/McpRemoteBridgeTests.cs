@@ -87,7 +87,7 @@ public sealed class McpRemoteBridgeTests
             Assert.Equal(0, run.ExitCode);
             Assert.StartsWith("v22.", report.GetProperty("node").GetString(), StringComparison.Ordinal);
             Assert.Equal("easel", report.GetProperty("serverName").GetString());
-            Assert.Equal(14, report.GetProperty("tools").GetInt32());
+            Assert.Equal(DeclaredTools.Count, report.GetProperty("tools").GetInt32());
             Assert.True(report.GetProperty("validated").GetBoolean());
             Assert.Equal(1, report.GetProperty("images").GetInt32());
             // The bridge names itself in the clientInfo it forwards: this was mcp-remote 0.15.1, the pinned one.

@@ -49,7 +49,7 @@ public sealed class ProtocolEraTests
 
         var tools = (await PostAsync(http, server.Endpoint, "tools/list", null, "")).GetProperty("tools").EnumerateArray()
             .ToDictionary(t => t.GetProperty("name").GetString()!);
-        Assert.Equal(14, tools.Count);
+        Assert.Equal(DeclaredTools.Count, tools.Count);
         var called = await PostAsync(http, server.Endpoint, "tools/call", "generate_image",
             "\"name\":\"generate_image\",\"arguments\":{\"prompt\":\"a red circle\",\"steps\":2,\"seed\":6,\"inline\":\"none\"}");
         Assert.False(called.TryGetProperty("isError", out var isError) && isError.GetBoolean(), called.ToString());
