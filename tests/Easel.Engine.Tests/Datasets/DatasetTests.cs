@@ -196,6 +196,7 @@ public sealed class DatasetTests : IDisposable
     [InlineData("slots", "{size} has no values")]
     [InlineData("template", "overwrite the manifest's own 'seed' column")]
     [InlineData("steps", "outside the allowed range")]
+    [InlineData("judge", "needs grammar")]
     public async Task BadRequestsFailBeforeAnyFileIsWritten(string field, string message)
     {
         var good = Template("bad") with { Grammar = false, Slots = new Dictionary<string, IReadOnlyList<string>> { ["color"] = ["red"], ["shape"] = ["circle"], ["bg"] = ["white"] } };
@@ -206,6 +207,7 @@ public sealed class DatasetTests : IDisposable
             "validation" => good with { ValidationFraction = 1 },
             "slots" => good with { Template = "a {size} {color} {shape} on a {bg} background" },
             "template" => good with { Template = "a {color} {shape} on a {bg} {seed}" },
+            "judge" => good with { Judge = true },
             _ => good with { Base = good.Base with { Steps = 0 } },
         };
         var ex = await Assert.ThrowsAsync<EaselValidationException>(() => _engine.DatasetAsync(request).WaitAsync(Limit));
