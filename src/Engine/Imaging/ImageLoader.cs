@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata;
@@ -34,7 +37,11 @@ public static class ImageLoader
 
     private static Configuration CreateConfiguration()
     {
-        var config = Configuration.Default.Clone();
+        // A configuration of its own: Configuration.Default.Clone() shares the default's format manager, so the
+        // decoders set below would strip metadata from every other ImageSharp reader in the process.
+        var config = new Configuration(new PngConfigurationModule(), new JpegConfigurationModule(), new GifConfigurationModule(),
+            new BmpConfigurationModule(), new PbmConfigurationModule(), new TgaConfigurationModule(), new TiffConfigurationModule(),
+            new WebpConfigurationModule());
         // Metadata is never needed for pixels and is where bombs hide (a zTXt/iTXt chunk can inflate to gigabytes):
         // every decoder that can skip it does. The embedded prompt is read by PngCodec's capped reader instead.
         config.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First, IgnoreMetadata = true });

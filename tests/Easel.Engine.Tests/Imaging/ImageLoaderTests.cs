@@ -127,4 +127,16 @@ public class ImageLoaderTests
         Assert.Equal(2, dir.Files.Length); // no temporary files left behind
         Assert.Equal(new[] { b.Id, a.Id }.OrderBy(x => x), store.Recent(10).Select(s => s.Id).OrderBy(x => x));
     }
+
+    [Fact]
+    public void DecodingLeavesOtherImageSharpReadersSeeingMetadata()
+    {
+        using var png = new Image<Rgb24>(4, 4);
+        png.Metadata.GetPngMetadata().TextData.Add(new PngTextData("easel", "{}", "", ""));
+        using var bytes = new MemoryStream();
+        png.SaveAsPng(bytes);
+        using (ImageLoader.Decode(bytes.ToArray(), 4_000_000)) { }
+        var info = Image.Identify(bytes.ToArray());
+        Assert.Contains(info.Metadata.GetPngMetadata().TextData, t => t.Keyword == "easel");
+    }
 }
