@@ -1,5 +1,5 @@
-using Easel.Testing;
 using Easel.Engine.World;
+using Easel.Testing;
 using Easel.Testing.World;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
