@@ -100,6 +100,37 @@ public sealed class GridAndDatasetToolTests(ServerFixture fixture)
         Assert.Equal("succeeded", cancelled.GetProperty("state").GetString()); // already finished: cancelling changes nothing
     }
 
+    [Fact]
+    public async Task AJudgedGrammarSetWritesAVerdictOnEveryLine()
+    {
+        var name = "judged-" + Guid.NewGuid().ToString("N");
+        var start = (await Server.CallAsync("start_dataset", new { @out = name, grammar = true, judge = true, sample = 2, steps = 1 }))
+            .MatchesOutputSchema(await ToolAsync("start_dataset"));
+        var id = start.Structured().GetProperty("job_id").GetString()!;
+        JsonElement job = default;
+        for (int poll = 0; poll < 6; poll++)
+        {
+            job = (await Server.CallAsync("get_dataset_job", new { job_id = id, wait_seconds = 30 })).Ok().Structured();
+            if (job.GetProperty("state").GetString() is not ("queued" or "running")) break;
+        }
+        Assert.Equal("succeeded", job.GetProperty("state").GetString());
+        var lines = File.ReadAllLines(Path.Combine(Server.Output.Path, "datasets", name, "metadata.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Contains(l.GetProperty("judge_pass").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False }));
+        Assert.All(lines, l => Assert.Contains(" background: ", l.GetProperty("judge_details").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task JudgeWithoutGrammarIsRefusedAtStart()
+    {
+        var name = "unjudgeable-" + Guid.NewGuid().ToString("N");
+        var result = await Server.CallAsync("start_dataset", new { @out = name, prompts = new[] { "a red circle" }, judge = true, steps = 1 });
+        Assert.True(result.IsError);
+        Assert.Contains("judge", result.Text(), StringComparison.Ordinal);
+        Assert.Contains("needs grammar", result.Text(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Server.Output.Path, "datasets", name)));
+    }
+
     [Theory]
     [InlineData("x", "{color} has no values")]
     [InlineData("/tmp/elsewhere", "not a folder name under")]

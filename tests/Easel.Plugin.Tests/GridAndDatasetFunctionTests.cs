@@ -57,4 +57,25 @@ public class GridAndDatasetFunctionTests
         var again = await h.InvokeJsonAsync("make_dataset", arguments);
         Assert.Equal((0, 4), (again.GetProperty("made").GetInt32(), again.GetProperty("skipped").GetInt32()));
     }
+
+    [Fact]
+    public async Task MakeDatasetWithJudgeWritesTheVerdictAndWithoutGrammarIsRefused()
+    {
+        using var h = new KernelHarness();
+        var folder = Path.Combine(h.Output.Path, "judged");
+        await h.InvokeJsonAsync("make_dataset", new KernelArguments { ["out"] = folder, ["grammar"] = true, ["judge"] = true, ["sample"] = 2, ["steps"] = 1 });
+        var lines = File.ReadAllLines(Path.Combine(folder, "metadata.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Contains(" background: ", l.GetProperty("judge_details").GetString(), StringComparison.Ordinal));
+
+        var ex = await Assert.ThrowsAnyAsync<KernelException>(() => h.InvokeAsync("make_dataset", new KernelArguments
+        {
+            ["out"] = Path.Combine(h.Output.Path, "refused"),
+            ["prompts"] = "a red circle",
+            ["judge"] = true,
+            ["steps"] = 1,
+        }));
+        Assert.Contains("judge: needs grammar", ex.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(h.Output.Path, "refused")));
+    }
 }

@@ -73,8 +73,8 @@ internal sealed class DatasetManifest
         Files.Add(fileName);
     }
 
-    /// <summary>The manifest line of an item: file_name, text, seed, every parameter and every slot value as columns.</summary>
-    public static JsonObject Line(DatasetItem item, ImageMetadata metadata)
+    /// <summary>The manifest line of an item: file_name, text, seed, every parameter, every slot value and the labels as columns, then the judge's verdict when asked for.</summary>
+    public static JsonObject Line(DatasetItem item, ImageMetadata metadata, DatasetVerdict? verdict = null)
     {
         var line = new JsonObject
         {
@@ -104,6 +104,11 @@ internal sealed class DatasetManifest
                 ["position"] = o.Position,
             }).ToArray());
             line["background"] = labels.Background;
+        }
+        if (verdict is not null)
+        {
+            line["judge_pass"] = verdict.Pass;
+            line["judge_details"] = verdict.Details;
         }
         return line;
     }

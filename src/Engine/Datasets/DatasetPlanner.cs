@@ -16,6 +16,7 @@ internal static partial class DatasetPlanner
     {
         "file_name", "text", "seed", "split", "prompt_index", "image_index", "negative_prompt", "model", "width", "height",
         "steps", "guidance", "guidance_rescale", "scheduler", "eta", "objects", "background", "operation", "engine_version",
+        "judge_pass", "judge_details",
     };
 
     public static IReadOnlyList<DatasetItem> Plan(DatasetRequest request)
@@ -32,6 +33,8 @@ internal static partial class DatasetPlanner
             throw new EaselValidationException("count", "use images_per_prompt for several images of one prompt.");
         if (request.Base.Seed is < 0)
             throw new EaselValidationException("seed", "must be 0 or more.");
+        if (request.Judge && !request.Grammar)
+            throw new EaselValidationException("judge", "needs grammar: only a grammar-drawn set has labels (objects, background) to judge each image against.");
 
         var prompts = Prompts(request);
         if (request.Sample is { } sample && sample < prompts.Count)
@@ -63,7 +66,15 @@ internal static partial class DatasetPlanner
     }
 
     /// <summary>What makes the set what it is; a rerun over the same folder must describe the same set.</summary>
-    public static JsonObject Describe(DatasetRequest request, int items) => new()
+    public static JsonObject Describe(DatasetRequest request, int items)
+    {
+        var plan = Settings(request, items);
+        // Only when set, so folders made before the option existed still resume.
+        if (request.Judge) plan["judge"] = true;
+        return plan;
+    }
+
+    private static JsonObject Settings(DatasetRequest request, int items) => new()
     {
         ["items"] = items,
         ["prompts"] = request.Prompts is { } list ? new JsonArray(list.Select(p => (JsonNode)JsonValue.Create(p)!).ToArray()) : null,

@@ -21,6 +21,8 @@ public sealed record DatasetRequest
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Slots { get; init; }
     /// <summary>Fill the slots <see cref="Slots"/> leaves open from the bundled model's scene grammar and write its labels.</summary>
     public bool Grammar { get; init; }
+    /// <summary>Run the world judge on each image and write its verdict (<c>judge_pass</c>, <c>judge_details</c>); needs <see cref="Grammar"/>.</summary>
+    public bool Judge { get; init; }
     public int ImagesPerPrompt { get; init; } = 1;
     /// <summary>Use only this many prompts, drawn deterministically from all the combinations.</summary>
     public int? Sample { get; init; }

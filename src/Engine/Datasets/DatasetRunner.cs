@@ -54,7 +54,7 @@ internal static class DatasetRunner
             var metadata = PngCodec.ReadMetadata(File.ReadAllBytes(path));
             if (metadata is null || metadata.Seed != item.Seed || metadata.Prompt != item.Text)
                 throw new EaselException($"data set: {path} exists but is not the image this data set makes there (seed {item.Seed}); move it away and run again.");
-            manifests[item.Split].Append(DatasetManifest.Line(item, metadata), item.FileName);
+            manifests[item.Split].Append(DatasetManifest.Line(item, metadata, Verdict(engine, request, item, path)), item.FileName);
             done++;
             skipped++;
         }
@@ -72,8 +72,8 @@ internal static class DatasetRunner
             });
             var result = await engine.GenerateAsync(request.Base with { Prompt = item.Text, Seed = item.Seed, Count = 1 }, relay, ct).ConfigureAwait(false);
             var image = result.Images[0];
-            Place(image.Path, manifest.Directory, item.FileName);
-            manifest.Append(DatasetManifest.Line(item, image.Metadata), item.FileName);
+            var placed = Place(image.Path, manifest.Directory, item.FileName);
+            manifest.Append(DatasetManifest.Line(item, image.Metadata, Verdict(engine, request, item, placed)), item.FileName);
             done++;
             progress?.Report(new DatasetProgress(done, items.Count, skipped, resolved.Steps, resolved.Steps, clock.Elapsed));
         }
@@ -88,15 +88,20 @@ internal static class DatasetRunner
     }
 
     /// <summary>Moves an engine output to its data set name: via a partial file, then a rename that never overwrites.</summary>
-    private static void Place(string source, string directory, string fileName)
+    private static string Place(string source, string directory, string fileName)
     {
         var partial = Path.Combine(directory, PartialFolder);
         Directory.CreateDirectory(partial);
         var temp = Path.Combine(partial, fileName + ".tmp");
         if (File.Exists(temp)) File.Delete(temp); // left by a killed run; never listed, never a result
         File.Move(source, temp);
-        File.Move(temp, Path.Combine(directory, fileName), overwrite: false);
+        var target = Path.Combine(directory, fileName);
+        File.Move(temp, target, overwrite: false);
+        return target;
     }
+
+    private static DatasetVerdict? Verdict(EaselEngine engine, DatasetRequest request, DatasetItem item, string path) =>
+        request.Judge && item.Labels is { } labels ? DatasetVerdict.Judge(labels, path, engine.Options.MaxImagePixels) : null;
 
     private static void RemoveIfEmpty(string directory)
     {

@@ -29,7 +29,7 @@ public sealed class SceneGrammarSlots
 
     private static readonly Lazy<SceneGrammarSlots> Bundled = new(() =>
     {
-        using var stream = typeof(SceneGrammarSlots).Assembly.GetManifestResourceStream("Easel.Engine.Datasets.scene_grammar.json")
+        using var stream = typeof(SceneGrammarSlots).Assembly.GetManifestResourceStream(World.WorldGrammar.EmbeddedResource)
             ?? throw new InvalidOperationException("the scene grammar is not embedded in Easel.Engine");
         using var doc = JsonDocument.Parse(stream);
         return new SceneGrammarSlots(doc.RootElement);

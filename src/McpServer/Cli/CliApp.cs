@@ -39,7 +39,7 @@ internal static class CliApp
         }
         try
         {
-            var cl = new CommandLine(args.Skip(1), new HashSet<string> { "json", "verbose", "http", "grammar" });
+            var cl = new CommandLine(args.Skip(1), new HashSet<string> { "json", "verbose", "http", "grammar", "judge" });
             return command switch
             {
                 "generate" => await GenerateAsync(cl, stdout, stderr, ct),

@@ -30,6 +30,7 @@ internal static class DatasetCommand
             Template = cl.String("template"),
             Slots = DatasetSlots.Parse(cl.String("slots")),
             Grammar = cl.Flag("grammar"),
+            Judge = cl.Flag("judge"),
             ImagesPerPrompt = cl.Int("images-per-prompt") ?? 1,
             Sample = cl.Int("sample"),
             ValidationFraction = cl.Double("validation") ?? 0,

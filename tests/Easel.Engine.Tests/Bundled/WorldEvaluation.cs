@@ -1,4 +1,5 @@
 using Easel.Engine.Pipelines;
+using Easel.Engine.World;
 using Easel.Testing.World;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -1,3 +1,4 @@
+using Easel.Engine.World;
 using Easel.Testing.World;
 using Xunit.Abstractions;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Easel.Engine.Datasets;
 using Easel.Engine.Pipelines;
+using Easel.Engine.World;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
@@ -10,7 +11,7 @@ namespace Easel.Engine.Tests.Datasets;
 
 /// <summary>
 /// Data sets on the bundled model (64×64, 2 steps): the imagefolder manifest read back as plain JSON Lines, the
-/// parameters in each PNG, splits, determinism, resume after a stop, a torn manifest line and an unlisted image.
+/// parameters in each PNG, splits, determinism, resume after a stop, a torn manifest line, an unlisted image and the judge's verdicts.
 /// </summary>
 public sealed class DatasetTests : IDisposable
 {
@@ -196,6 +197,7 @@ public sealed class DatasetTests : IDisposable
     [InlineData("slots", "{size} has no values")]
     [InlineData("template", "overwrite the manifest's own 'seed' column")]
     [InlineData("steps", "outside the allowed range")]
+    [InlineData("judge", "needs grammar")]
     public async Task BadRequestsFailBeforeAnyFileIsWritten(string field, string message)
     {
         var good = Template("bad") with { Grammar = false, Slots = new Dictionary<string, IReadOnlyList<string>> { ["color"] = ["red"], ["shape"] = ["circle"], ["bg"] = ["white"] } };
@@ -206,12 +208,72 @@ public sealed class DatasetTests : IDisposable
             "validation" => good with { ValidationFraction = 1 },
             "slots" => good with { Template = "a {size} {color} {shape} on a {bg} background" },
             "template" => good with { Template = "a {color} {shape} on a {bg} {seed}" },
+            "judge" => good with { Judge = true },
             _ => good with { Base = good.Base with { Steps = 0 } },
         };
         var ex = await Assert.ThrowsAsync<EaselValidationException>(() => _engine.DatasetAsync(request).WaitAsync(Limit));
         Assert.Equal(field, ex.Field);
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(request.OutputDirectory));
+    }
+
+    // judge: a verdict on every manifest line, equal to judging the saved PNG independently against the line's own
+    // labels; the option is part of the set's settings on resume.
+    private DatasetRequest Judged(string folder, bool judge = true) => new()
+    {
+        OutputDirectory = Path.Combine(_root.Path, folder),
+        Base = new GenerateRequest { Prompt = "", Steps = 8, Seed = 7 },
+        Grammar = true,
+        Judge = judge,
+        Sample = 6,
+    };
+
+    [Fact]
+    public async Task EveryLineCarriesTheVerdictOfJudgingItsSavedPng()
+    {
+        var request = Judged("judged");
+        await _engine.DatasetAsync(request).WaitAsync(Limit);
+        var lines = ReadManifest(request.OutputDirectory);
+        Assert.Equal(6, lines.Count);
+        var grammar = WorldGrammar.Load();
+        var judge = new WorldJudge(grammar);
+        foreach (var line in lines)
+        {
+            using var image = Image.Load<Rgb24>(Path.Combine(request.OutputDirectory, line.GetProperty("file_name").GetString()!));
+            var judgement = judge.Judge(image);
+            var labels = new SceneLabels(
+                line.GetProperty("objects").EnumerateArray().Select(o => new SceneObjectLabel(
+                    o.GetProperty("shape").GetString(), o.GetProperty("color").GetString(),
+                    o.GetProperty("size").GetString(), o.GetProperty("position").GetString())).ToList(),
+                line.GetProperty("background").GetString());
+            Assert.Equal(WorldGrade.Passes(grammar, labels, judgement), line.GetProperty("judge_pass").GetBoolean());
+            Assert.Equal(judgement.ToString(), line.GetProperty("judge_details").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task WithoutTheOptionNoVerdictIsWritten()
+    {
+        var request = Judged("plain", judge: false) with { Sample = 1 };
+        await _engine.DatasetAsync(request).WaitAsync(Limit);
+        var line = Assert.Single(ReadManifest(request.OutputDirectory));
+        Assert.True(line.TryGetProperty("objects", out _));
+        Assert.False(line.TryGetProperty("judge_pass", out _));
+        Assert.False(line.TryGetProperty("judge_details", out _));
+    }
+
+    [Theory]
+    [InlineData(false, true, "judge: unset there, true now")]
+    [InlineData(true, false, "judge: true there, unset now")]
+    public async Task ResumingWithTheOtherJudgeSettingIsRefused(bool first, bool second, string message)
+    {
+        var request = Judged("resume", first) with { Sample = 1 };
+        await _engine.DatasetAsync(request).WaitAsync(Limit);
+        var before = File.ReadAllText(Path.Combine(request.OutputDirectory, "metadata.jsonl"));
+        var ex = await Assert.ThrowsAsync<EaselValidationException>(() => _engine.DatasetAsync(request with { Judge = second }).WaitAsync(Limit));
+        Assert.Equal("out", ex.Field);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(request.OutputDirectory, "metadata.jsonl")));
     }
 
     /// <summary>Cancels once <see cref="DatasetProgress.Done"/> reaches a count (reported on the engine's thread).</summary>

@@ -1,3 +1,4 @@
+using Easel.Engine.World;
 using Easel.Testing;
 using Easel.Testing.World;
 using SixLabors.ImageSharp;

@@ -112,4 +112,26 @@ public class GridAndDatasetCliTests
         Assert.Contains("prompts:", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "set")));
     }
+
+    [Fact]
+    public async Task DatasetJudgeWritesAVerdictPerLineAndNeedsGrammar()
+    {
+        using var folder = new TempDir();
+        var set = Path.Combine(folder.Path, "set");
+        var (code, _, stderr) = await Run("dataset", "--out", set, "--grammar", "--judge", "--sample", "2", "--steps", "1",
+            "--models", TestModel.ModelsPath, "--model", TestModel.Name, "--provider", "cpu");
+        Assert.True(code == 0, stderr);
+        var lines = File.ReadAllLines(Path.Combine(set, "metadata.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Contains(" background: ", l.GetProperty("judge_details").GetString(), StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.Contains(l.GetProperty("judge_pass").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False }));
+
+        var prompts = Path.Combine(folder.Path, "prompts.txt");
+        File.WriteAllLines(prompts, ["a red circle on a white background"]);
+        (code, _, stderr) = await Run("dataset", "--out", Path.Combine(folder.Path, "plain"), "--prompts", prompts, "--judge", "--steps", "1",
+            "--models", TestModel.ModelsPath, "--model", TestModel.Name, "--provider", "cpu");
+        Assert.Equal(CliApp.ExitUsage, code);
+        Assert.Contains("judge: needs grammar", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "plain")));
+    }
 }

@@ -1,3 +1,4 @@
+using Easel.Engine.World;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

@@ -1,3 +1,5 @@
+using Easel.Engine.World;
+
 namespace Easel.Testing.World;
 
 /// <summary>
@@ -116,14 +118,8 @@ public sealed class WorldSampler(WorldGrammar g)
     public bool RelationHolds(string relation, WorldObject a, WorldObject b, double minOffset, double maxCrossRatio) =>
         RelationHolds(relation, (a.X, a.Y), (b.X, b.Y), minOffset, maxCrossRatio);
 
-    public bool RelationHolds(string relation, (double X, double Y) a, (double X, double Y) b, double minOffset, double maxCrossRatio)
-    {
-        var rel = g.Relations[relation];
-        bool x = rel.Axis == "x";
-        double along = ((x ? b.X - a.X : b.Y - a.Y)) * -rel.Sign;
-        double across = Math.Abs(x ? b.Y - a.Y : b.X - a.X);
-        return along >= minOffset && across <= maxCrossRatio * along;
-    }
+    public bool RelationHolds(string relation, (double X, double Y) a, (double X, double Y) b, double minOffset, double maxCrossRatio) =>
+        g.Relations[relation].Holds(a, b, minOffset, maxCrossRatio);
 
     /// <summary>Random appearance: background style and tones, per-object shade, style and light direction, noise.</summary>
     public WorldScene WithLook(WorldScene scene, Random rng)

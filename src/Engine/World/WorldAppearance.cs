@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Easel.Testing.World;
+namespace Easel.Engine.World;
 
 /// <summary>The world's appearance ranges (see scene_grammar.json "appearance").</summary>
 public sealed record WorldAppearance(

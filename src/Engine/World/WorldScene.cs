@@ -1,4 +1,4 @@
-namespace Easel.Testing.World;
+namespace Easel.Engine.World;
 
 /// <summary>A world scene on a Width x Height canvas: background colour and its look, the objects, and what the prompt says.</summary>
 public sealed record WorldScene(int Width, int Height, string Background, IReadOnlyList<WorldObject> Objects, WorldPrompt Said)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Easel.Testing.World;
+namespace Easel.Engine.World;
 
 /// <summary>How a world shape is drawn in its own frame (unit radius, y down): disk, ring (with inner radius) or polygon.</summary>
 public sealed record WorldShape(string Name, string Kind, bool Rotates, double Extent, double Inner, IReadOnlyList<(double X, double Y)> Polygon)
@@ -45,7 +45,7 @@ public sealed record WorldShape(string Name, string Kind, bool Rotates, double E
                     break;
                 }
             default:
-                throw new InvalidDataException($"Unknown world shape kind '{kind}' for '{name}' in {SceneGrammar.FileName}.");
+                throw new InvalidDataException($"Unknown world shape kind '{kind}' for '{name}' in scene_grammar.json.");
         }
         return new WorldShape(name, kind, rotates, extent, inner, poly);
     }

@@ -1,4 +1,6 @@
-namespace Easel.Testing.World;
+using Easel.Engine.Datasets;
+
+namespace Easel.Engine.World;
 
 /// <summary>Whether a judged image satisfies everything its prompt says (models/training/world_judge.py's grade).</summary>
 public static class WorldGrade
@@ -24,13 +26,40 @@ public static class WorldGrade
         }
         if (got.Count != 2) return false;
         bool Same(WorldJudgedObject a, WorldObject e) => a.Shape == e.Shape && (!said.ColorSaid || a.Color == e.Color);
-        var sampler = new WorldSampler(g);
         foreach (var (a, b) in new[] { (got[0], got[1]), (got[1], got[0]) })
         {
             if (!Same(a, want[0]) || !Same(b, want[1])) continue;
             if (said.Kind != "relation") return true;
-            if (sampler.RelationHolds(said.Relation!, (a.X, a.Y), (b.X, b.Y), RelationMinOffset, 1.0)) return true;
+            if (g.Relations[said.Relation!].Holds((a.X, a.Y), (b.X, b.Y), RelationMinOffset, 1.0)) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Whether a judged image shows what a grammar data set's labels say: the background when said, exactly as many
+    /// objects as labelled, each matched to a distinct one by its said shape, colour and grid cell. Size is not judged.
+    /// </summary>
+    public static bool Passes(WorldGrammar g, SceneLabels labels, WorldJudgement j)
+    {
+        if (labels.Background is { } bg && j.Background != bg) return false;
+        if (j.Objects.Count != labels.Objects.Count) return false;
+        var used = new bool[j.Objects.Count];
+        return Assign(0);
+
+        bool Assign(int k)
+        {
+            if (k == labels.Objects.Count) return true;
+            var want = labels.Objects[k];
+            for (int i = 0; i < j.Objects.Count; i++)
+            {
+                var o = j.Objects[i];
+                if (used[i] || (want.Shape is { } shape && o.Shape != shape) || (want.Color is { } color && o.Color != color)
+                    || (want.Position is { } cell && g.CellOf(o.X, o.Y) != cell)) continue;
+                used[i] = true;
+                if (Assign(k + 1)) return true;
+                used[i] = false;
+            }
+            return false;
+        }
     }
 }

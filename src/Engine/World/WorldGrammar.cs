@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Easel.Testing.World;
+namespace Easel.Engine.World;
 
 /// <summary>
 /// The v2 world of models/training/scene_grammar.json ("world"), shared with the Python trainer (models/training/world.py):
@@ -40,12 +40,21 @@ public sealed class WorldGrammar
     public IReadOnlyList<string> RelationJoins { get; }
     public IReadOnlyList<(string Color, string Shape, string Background)> HeldOutTriples { get; }
 
-    /// <summary>Loads the grammar; by default the scene_grammar.json copied beside this assembly.</summary>
+    private static readonly Lazy<WorldGrammar> Bundled = new(() =>
+    {
+        using var stream = typeof(WorldGrammar).Assembly.GetManifestResourceStream(EmbeddedResource)
+            ?? throw new InvalidOperationException("the scene grammar is not embedded in Easel.Engine");
+        using var doc = JsonDocument.Parse(stream);
+        return new WorldGrammar(doc.RootElement);
+    });
+
+    /// <summary>The manifest name of the scene_grammar.json the engine embeds (one source for slots and judge).</summary>
+    internal const string EmbeddedResource = "Easel.Engine.Datasets.scene_grammar.json";
+
+    /// <summary>The bundled model's grammar (embedded); or one read from a scene_grammar.json file.</summary>
     public static WorldGrammar Load(string? path = null)
     {
-        path ??= Path.Combine(AppContext.BaseDirectory, SceneGrammar.FileName);
-        if (!File.Exists(path))
-            path = Path.Combine(Path.GetDirectoryName(typeof(WorldGrammar).Assembly.Location) ?? ".", SceneGrammar.FileName);
+        if (path is null) return Bundled.Value;
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         return new WorldGrammar(doc.RootElement);
     }

@@ -1,4 +1,4 @@
-namespace Easel.Testing.World;
+namespace Easel.Engine.World;
 
 /// <summary>What the world judge read from an image: the background colour and the objects, largest first.</summary>
 public sealed record WorldJudgement(string Background, IReadOnlyList<WorldJudgedObject> Objects)

@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Easel.Testing.World;
+namespace Easel.Engine.World;
 
 /// <summary>
 /// Reads a world scene back out of an image (the rules of models/training/world_judge.py): every pixel takes its

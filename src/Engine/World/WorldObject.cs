@@ -1,4 +1,4 @@
-namespace Easel.Testing.World;
+namespace Easel.Engine.World;
 
 /// <summary>One object of a world scene: centre (X, Y) as fractions of the canvas width/height, Radius as a fraction of
 /// the shorter side, Rotation in radians; Shade, Style and LightAngle are its appearance.</summary>

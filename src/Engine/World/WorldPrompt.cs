@@ -1,4 +1,4 @@
-namespace Easel.Testing.World;
+namespace Easel.Engine.World;
 
 /// <summary>What a prompt says about its scene (everything else is sampled). Kind is single, count, pair or relation;
 /// Count is the number of objects a counting prompt names; Cells are said grid cells per object (null: unsaid).</summary>
