@@ -182,8 +182,6 @@ def main():
                    "scheduler": ["diffusers", "DDIMScheduler"], "text_encoder": ["diffusers", "OnnxRuntimeModel"],
                    "tokenizer": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "OnnxRuntimeModel"],
                    "vae_decoder": ["diffusers", "OnnxRuntimeModel"], "vae_encoder": ["diffusers", "OnnxRuntimeModel"]}, f, indent=1)
-    if not a.tiny:
-        torch.save({"unet": unet.state_dict(), "seed": a.seed}, f"{out}/torch_unet.pt")
     print(f"wrote {out}")
 
 

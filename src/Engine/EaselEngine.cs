@@ -157,10 +157,41 @@ public sealed class EaselEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates <paramref name="model"/>'s sessions (null: the default model) and runs one one-step generation at its
+    /// native size through the worker queue, saving nothing, so the first request finds sessions, kernels and memory
+    /// plans ready (<see cref="EaselOptions.WarmUp"/>; <c>easel serve</c> calls it at start). Returns how long it took.
+    /// </summary>
+    public async Task<TimeSpan> WarmUpAsync(string? model = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var folder = Models.Get(model);
+        folder.LoadSessions();
+        var caps = folder.Capabilities;
+        var resolved = RequestResolver.Resolve(new GenerateRequest
+        {
+            Prompt = "warm-up", Model = folder.Root, Width = caps.NativeWidth, Height = caps.NativeHeight, Steps = 1, Seed = 0,
+        }, Models);
+        await OnWorkerAsync(resolved, null, ct =>
+        {
+            var output = DiffusionPipeline.Run(resolved, null, null, new RunTimings(), [], ct, null, UnetBatch(resolved));
+            foreach (var image in output.Images) image.Image.Dispose();
+            return output;
+        }, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Warm-up of {Model} took {Seconds:F2}s", folder.Name, clock.Elapsed.TotalSeconds);
+        return clock.Elapsed;
+    }
+
     /// <summary>Waits for a worker (bounded queue), runs the pipeline and saves every image.</summary>
-    private async Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    private Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         Store.EnsureWritable(); // a bad output folder fails before any work
+        return OnWorkerAsync(resolved, progress, ct => Execute(resolved, edit, progress, ct), cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a worker once one is free, counted as a run in flight for Dispose.</summary>
+    private async Task<T> OnWorkerAsync<T>(ResolvedRequest resolved, IProgress<GenerationProgress>? progress, Func<CancellationToken, T> work, CancellationToken cancellationToken)
+    {
         lock (_runGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -172,7 +203,7 @@ public sealed class EaselEngine : IDisposable
             await AcquireWorkerAsync(resolved, progress, run.Token).ConfigureAwait(false);
             try
             {
-                return await Task.Run(() => Execute(resolved, edit, progress, run.Token), run.Token).ConfigureAwait(false);
+                return await Task.Run(() => work(run.Token), run.Token).ConfigureAwait(false);
             }
             finally
             {

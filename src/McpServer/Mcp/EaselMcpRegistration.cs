@@ -28,6 +28,7 @@ public static class EaselMcpRegistration
         services.AddSingleton(sp => new EaselEngine(options, sp.GetService<ILoggerFactory>()));
         services.AddSingleton(_ => new JobManager());
         services.AddSingleton<ToolRunner>();
+        if (options.WarmUp) services.AddHostedService<Hosting.EngineWarmUp>();
         return services;
     }
 
