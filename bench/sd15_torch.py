@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch eager side of the SD1.5-architecture runs: the same random weights bench/sd15_export.py exported (same
-seed, same construction order, so no weight file is needed), one image with guidance (UNet batch 2) for --steps steps
+seed, same construction order, so no weight file is needed), text encoder included, one image with guidance (UNet batch 2) for --steps steps
 at --size, then the VAE decode. Prints per-step seconds; measure peak RSS with /usr/bin/time -v.
 
     nice -n 10 /usr/bin/time -v python3 bench/sd15_torch.py --diffusers /work/scratch/perf/diffusers/src --size 512 --steps 1
@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sd15_export import SD15_UNET, SD15_VAE, stub_modules  # noqa: E402
+from sd15_export import SD15_UNET, SD15_VAE, build_text_encoder, stub_modules  # noqa: E402
 
 
 def main():
@@ -34,12 +34,13 @@ def main():
     torch.manual_seed(a.seed)
     unet = UNet2DConditionModel(**SD15_UNET).eval()
     vae = AutoencoderKL(**SD15_VAE).eval()
+    text = build_text_encoder(torch, 768, 12)  # held like Easel holds its text encoder session
     side = a.size // 8
     gen = torch.Generator().manual_seed(1)
     latents = torch.randn(1, 4, side, side, generator=gen)
-    context = torch.randn(2, 77, 768, generator=gen)
     times = []
     with torch.no_grad():
+        context = text(torch.zeros(2, 77, dtype=torch.int64))
         for i in range(a.steps):
             t0 = time.perf_counter()
             eps_u, eps_c = unet(torch.cat([latents, latents]), torch.tensor([999.0 - i, 999.0 - i]), context, return_dict=False)[0].chunk(2)
