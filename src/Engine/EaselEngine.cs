@@ -170,7 +170,12 @@ public sealed class EaselEngine : IDisposable
         var caps = folder.Capabilities;
         var resolved = RequestResolver.Resolve(new GenerateRequest
         {
-            Prompt = "warm-up", Model = folder.Root, Width = caps.NativeWidth, Height = caps.NativeHeight, Steps = 1, Seed = 0,
+            Prompt = "warm-up",
+            Model = folder.Root,
+            Width = caps.NativeWidth,
+            Height = caps.NativeHeight,
+            Steps = 1,
+            Seed = 0,
         }, Models);
         await OnWorkerAsync(resolved, null, ct =>
         {

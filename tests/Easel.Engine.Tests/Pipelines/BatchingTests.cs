@@ -35,8 +35,15 @@ public class BatchingTests(ITestOutputHelper output)
     {
         var request = new GenerateRequest
         {
-            Prompt = "a red circle", NegativePrompt = "blurry", Model = model, Width = 64, Height = 48, Steps = 3,
-            Seed = 40, Count = 3, Scheduler = scheduler,
+            Prompt = "a red circle",
+            NegativePrompt = "blurry",
+            Model = model,
+            Width = 64,
+            Height = 48,
+            Steps = 3,
+            Seed = 40,
+            Count = 3,
+            Scheduler = scheduler,
         };
         using var sequentialDir = new TempDir();
         using var batchedDir = new TempDir();
