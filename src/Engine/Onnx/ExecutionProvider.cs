@@ -97,6 +97,8 @@ public sealed class SessionOptionsFactory
                 EnableCpuMemArena = _runtime.CpuMemoryArena,
                 EnableMemoryPattern = _runtime.MemoryPattern,
             };
+            if (_runtime.DisablePrepacking)
+                options.AddSessionConfigEntry("session.disable_prepacking", "1");
             if (_runtime.CpuMemoryArena && _runtime.ArenaSameAsRequested)
             {
                 EnsureSameAsRequestedArena();

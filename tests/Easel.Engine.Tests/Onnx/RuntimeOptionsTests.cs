@@ -12,7 +12,8 @@ public class RuntimeOptionsTests
         var options = EaselConfiguration.FromEnvironment(new Hashtable
         {
             ["Easel__Onnx__IntraOpThreads"] = "1",
-            ["Easel__Onnx__CpuMemoryArena"] = "false",
+            ["Easel__Onnx__CpuMemoryArena"] = "true",
+            ["Easel__Onnx__DisablePrepacking"] = "true",
             ["Easel__Onnx__ArenaSameAsRequested"] = "true",
             ["Easel__Onnx__MemoryPattern"] = "false",
             ["Easel__Onnx__ParallelSessionCreation"] = "false",
@@ -21,7 +22,8 @@ public class RuntimeOptionsTests
             ["EASEL_WARM_UP"] = "true",
         });
         Assert.Equal(1, options.Onnx.IntraOpThreads);
-        Assert.False(options.Onnx.CpuMemoryArena);
+        Assert.True(options.Onnx.CpuMemoryArena);
+        Assert.True(options.Onnx.DisablePrepacking);
         Assert.True(options.Onnx.ArenaSameAsRequested);
         Assert.False(options.Onnx.MemoryPattern);
         Assert.False(options.Onnx.ParallelSessionCreation);
@@ -30,7 +32,7 @@ public class RuntimeOptionsTests
         Assert.True(options.WarmUp);
 
         var defaults = EaselConfiguration.FromEnvironment(new Hashtable());
-        Assert.Equal((0, "all", 0, false), (defaults.Onnx.IntraOpThreads, defaults.Onnx.GraphOptimization, defaults.UnetBatch, defaults.WarmUp));
+        Assert.Equal((0, "all", 0, false, false), (defaults.Onnx.IntraOpThreads, defaults.Onnx.GraphOptimization, defaults.UnetBatch, defaults.WarmUp, defaults.Onnx.CpuMemoryArena));
     }
 
     [Theory]
@@ -58,6 +60,7 @@ public class RuntimeOptionsTests
         tuned.Onnx.ArenaSameAsRequested = true;
         tuned.Onnx.MemoryPattern = false;
         tuned.Onnx.ParallelSessionCreation = false;
+        tuned.Onnx.DisablePrepacking = true;
         using var other = new EaselEngine(tuned);
         var a = await defaults.GenerateAsync(request);
         var b = await other.GenerateAsync(request);
