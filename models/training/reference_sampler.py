@@ -60,15 +60,13 @@ def easel_noise(seed, count):
     return np.array(out[:count], dtype=np.float32)
 
 
-@torch.no_grad()
-def main():
-    model = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "easel-shapes"))
-    torch.set_num_threads(2)
+def load_models(model):
+    """The tokenizer and PyTorch text encoder, UNet and VAE decoder of an exported folder, weights recovered from
+    its ONNX files (also used by bench/compare_pytorch.py)."""
     tok = ClipTokenizer(os.path.join(model, "tokenizer"))
     te_cfg = json.load(open(os.path.join(model, "text_encoder", "config.json")))
     unet_cfg = json.load(open(os.path.join(model, "unet", "config.json")))
     vae_cfg = json.load(open(os.path.join(model, "vae_decoder", "config.json")))
-    index = json.load(open(os.path.join(model, "model_index.json")))
     te = TextEncoder(len(tok.encoder), tok.eos, dim=te_cfg["hidden_size"], layers=te_cfg["num_hidden_layers"],
                      heads=te_cfg["num_attention_heads"])
     c0, c1 = unet_cfg["block_out_channels"]
@@ -81,7 +79,15 @@ def main():
     missing += load_from_onnx(VaeDecoderGraph(dec), os.path.join(model, "vae_decoder", "model.onnx"), (torch.randn(1, 4, 8, 8),),
                               *GRAPHS["vae_decoder"])[1]
     assert not missing, missing
-    te.eval(), unet.eval(), dec.eval()
+    return tok, te.eval(), unet.eval(), dec.eval(), vae_cfg
+
+
+@torch.no_grad()
+def main():
+    model = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "easel-shapes"))
+    torch.set_num_threads(2)
+    tok, te, unet, dec, vae_cfg = load_models(model)
+    index = json.load(open(os.path.join(model, "model_index.json")))
     prompt, seed = "a red circle on a blue background", 42
     steps, guidance = index["easel"]["steps"], index["easel"]["guidance"]
     cond, _ = te(torch.tensor([tok(prompt)]))

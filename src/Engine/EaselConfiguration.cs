@@ -29,6 +29,10 @@ public static class EaselConfiguration
         ["EASEL_MAX_REQUEST_MEMORY_MB"] = "Easel:MaxRequestMemoryMB",
         ["EASEL_API_KEY"] = "Easel:Http:ApiKey",
         ["EASEL_QUEUE_REDIS"] = "Easel:Queue:Redis",
+        ["EASEL_UNET_BATCH"] = "Easel:UnetBatch",
+        ["EASEL_WARM_UP"] = "Easel:WarmUp",
+        ["EASEL_INTRA_OP_THREADS"] = "Easel:Onnx:IntraOpThreads",
+        ["EASEL_GRAPH_OPTIMIZATION"] = "Easel:Onnx:GraphOptimization",
     };
 
     /// <summary>List-valued environment variables (comma, semicolon or space separated) and the configuration arrays they set.</summary>

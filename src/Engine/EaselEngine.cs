@@ -31,6 +31,9 @@ public sealed class EaselEngine : IDisposable
     private readonly SemaphoreSlim _workers;
     private int _waiting;
 
+    // Tokenizers read once per folder (PublicationOnly: a failed read is not cached, the next call reads again).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ClipTokenizer>> _tokenizers = new(StringComparer.Ordinal);
+
     // Runs in flight: Dispose cancels them and waits for them to leave ONNX Runtime before freeing its sessions
     // (freeing a session mid-run is a native use-after-free that kills the whole process).
     private readonly CancellationTokenSource _disposal = new();
@@ -42,12 +45,14 @@ public sealed class EaselEngine : IDisposable
     {
         Options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Easel");
-        var sessionOptions = new SessionOptionsFactory(ExecutionProviders.Parse(options.ExecutionProvider), _logger);
+        var sessionOptions = new SessionOptionsFactory(ExecutionProviders.Parse(options.ExecutionProvider), _logger, runtime: options.Onnx);
         Models = new ModelRegistry(ModelRegistry.DefaultSearchRoots(options.ModelsPath), sessionOptions, options.DefaultModel)
         {
             NamesOnly = options.ModelsByNameOnly,
         };
         Store = new ImageStore(options.OutputDirectory);
+        if (options.UnetBatch < 0 || options.UnetBatch > 64)
+            throw new EaselException($"UnetBatch: {options.UnetBatch} is outside the allowed range 0–64 (0: Easel chooses).");
         _workers = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentGenerations));
         PromptPolicy = PromptPolicy.Load(options, _logger);
         _safeguards = new OutputSafeguards(options, sessionOptions, _logger);
@@ -96,15 +101,17 @@ public sealed class EaselEngine : IDisposable
         var dir = Path.Combine(root, "tokenizer");
         if (!Directory.Exists(dir) && Directory.Exists(Path.Combine(root, "tokenizer_2"))) dir = Path.Combine(root, "tokenizer_2");
         if (!File.Exists(Path.Combine(dir, "vocab.json")) && File.Exists(Path.Combine(root, "vocab.json"))) dir = root;
-        ClipTokenizer tokenizer;
-        try
+        var tokenizer = _tokenizers.GetOrAdd(Path.GetFullPath(dir), static d => new Lazy<ClipTokenizer>(() =>
         {
-            tokenizer = ClipTokenizer.FromFolder(dir);
-        }
-        catch (Exception ex) when (ModelFolder.IsFolderFault(ex))
-        {
-            throw new EaselException($"tokenizer {dir} is broken: {ex.Message}", ex);
-        }
+            try
+            {
+                return ClipTokenizer.FromFolder(d);
+            }
+            catch (Exception ex) when (ModelFolder.IsFolderFault(ex))
+            {
+                throw new EaselException($"tokenizer {d} is broken: {ex.Message}", ex);
+            }
+        }, LazyThreadSafetyMode.PublicationOnly)).Value;
         var ids = tokenizer.Encode(text);
         return new TokenizeResult(ids, ids.Length, ids.Length > tokenizer.MaxLength);
     }
@@ -113,7 +120,7 @@ public sealed class EaselEngine : IDisposable
     public ComposedPrompt ComposePrompt(PromptParts parts, string? model = null)
     {
         var folder = Models.Get(model);
-        var tokenizer = new PromptEncoder(folder).Tokenizer;
+        var tokenizer = folder.PromptEncoder.Tokenizer;
         return PromptComposer.Compose(parts, folder.Name, folder.Capabilities.UsesNegativePrompt, text => tokenizer.EncodeWithoutSpecial(text).Count);
     }
 
@@ -203,12 +210,47 @@ public sealed class EaselEngine : IDisposable
             Mask = request.Mask is { } mask ? ImageInput.FromBytes(Read(mask, "mask")) : null,
         };
         return new QueuedJob(model, null, operation, edit);
+
+    /// <summary>
+    /// Creates <paramref name="model"/>'s sessions (null: the default model) and runs one one-step generation at its
+    /// native size through the worker queue, saving nothing, so the first request finds sessions, kernels and memory
+    /// plans ready (<see cref="EaselOptions.WarmUp"/>; <c>easel serve</c> calls it at start). Returns how long it took.
+    /// </summary>
+    public async Task<TimeSpan> WarmUpAsync(string? model = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var folder = Models.Get(model);
+        folder.LoadSessions();
+        var caps = folder.Capabilities;
+        var resolved = RequestResolver.Resolve(new GenerateRequest
+        {
+            Prompt = "warm-up",
+            Model = folder.Root,
+            Width = caps.NativeWidth,
+            Height = caps.NativeHeight,
+            Steps = 1,
+            Seed = 0,
+        }, Models);
+        await OnWorkerAsync(resolved, null, ct =>
+        {
+            var output = DiffusionPipeline.Run(resolved, null, null, new RunTimings(), [], ct, null, UnetBatch(resolved));
+            foreach (var image in output.Images) image.Image.Dispose();
+            return output;
+        }, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Warm-up of {Model} took {Seconds:F2}s", folder.Name, clock.Elapsed.TotalSeconds);
+        return clock.Elapsed;
     }
 
     /// <summary>Waits for a worker (bounded queue), runs the pipeline and saves every image.</summary>
-    private async Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    private Task<GenerationResult> RunAsync(ResolvedRequest resolved, EditSetup? edit, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
     {
         Store.EnsureWritable(); // a bad output folder fails before any work
+        return OnWorkerAsync(resolved, progress, ct => Execute(resolved, edit, progress, ct), cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a worker once one is free, counted as a run in flight for Dispose.</summary>
+    private async Task<T> OnWorkerAsync<T>(ResolvedRequest resolved, IProgress<GenerationProgress>? progress, Func<CancellationToken, T> work, CancellationToken cancellationToken)
+    {
         lock (_runGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -220,7 +262,7 @@ public sealed class EaselEngine : IDisposable
             await AcquireWorkerAsync(resolved, progress, run.Token).ConfigureAwait(false);
             try
             {
-                return await Task.Run(() => Execute(resolved, edit, progress, run.Token), run.Token).ConfigureAwait(false);
+                return await Task.Run(() => work(run.Token), run.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -263,7 +305,7 @@ public sealed class EaselEngine : IDisposable
         var output = DiffusionPipeline.Run(request, plan?.Start, p =>
         {
             if (safeguards.FilterPreview(p) is { } shown) progress?.Report(shown);
-        }, timings, stepTimes, ct, BeforeUnetCall);
+        }, timings, stepTimes, ct, BeforeUnetCall, UnetBatch(request));
 
         // Encode every image before saving any, so a failure leaves no partial set behind.
         var encoded = new List<(byte[] Png, ImageMetadata Metadata)>();
@@ -299,6 +341,15 @@ public sealed class EaselEngine : IDisposable
         _logger.LogInformation("{Operation} {Count} image(s) on {Model} in {Seconds:F2}s (ONNX Runtime {Ort:F2}s)",
             images.FirstOrDefault()?.Metadata.Operation, images.Count, request.Model.Name, result.Timings.Total.TotalSeconds, result.Timings.OnnxRuntime.TotalSeconds);
         return result;
+    }
+
+    /// <summary>Images per UNet call: <see cref="EaselOptions.UnetBatch"/>, or when 0 every image on a GPU provider and one
+    /// at a time on CPU (where one batch measured no faster; README, Performance).</summary>
+    private int UnetBatch(ResolvedRequest request)
+    {
+        if (Options.UnetBatch > 0) return Options.UnetBatch;
+        _ = request.Model.Unet; // the provider is resolved once the first session exists
+        return Models.SessionOptions.Resolved == ExecutionProviderKind.Cpu ? 1 : request.Count;
     }
 
     /// <summary>Cancels the runs in flight, waits (up to a minute) for them to stop, then frees the sessions.</summary>

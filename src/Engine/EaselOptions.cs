@@ -73,4 +73,17 @@ public sealed class EaselOptions
     public bool Watermark { get; set; } = true;
     /// <summary>Scale-out over Redis Streams (section "Easel:Queue"); unset, generations run in this process.</summary>
     public Jobs.QueueOptions Queue { get; set; } = new();
+    /// <summary>ONNX Runtime session settings (section <c>Easel:Onnx</c>).</summary>
+    public Onnx.OnnxRuntimeOptions Onnx { get; set; } = new();
+
+    /// <summary>
+    /// Images denoised together in one UNet call when a request asks for several (EASEL_UNET_BATCH): 1 runs them one
+    /// after another, 0 (default) lets Easel choose (every image of the request on a GPU provider, one at a time on CPU,
+    /// where batching measured no faster). Images are the same either way.
+    /// </summary>
+    public int UnetBatch { get; set; }
+
+    /// <summary>Load the default model's sessions and run one tiny generation when <c>easel serve</c> starts (EASEL_WARM_UP),
+    /// so the first request does not pay session creation and first-run planning.</summary>
+    public bool WarmUp { get; set; }
 }

@@ -17,6 +17,7 @@ public sealed class ModelFolder : IDisposable
     private readonly Dictionary<string, Lazy<OnnxModel>> _sessions = new();
     private readonly Lazy<ModelCapabilities> _capabilities;
     private readonly Dictionary<string, Lazy<OnnxSignature>> _signatures = new();
+    private readonly Lazy<PromptEncoder> _promptEncoder;
 
     public ModelFolder(string root, SessionOptionsFactory sessionOptions, string? name = null)
     {
@@ -52,6 +53,7 @@ public sealed class ModelFolder : IDisposable
         // listed or first named, with the file and the problem, never as an exception in the middle of a run.
         Tokenizer = File.Exists(Path.Combine(TokenizerDirectory, "vocab.json")) ? LoadTokenizer(TokenizerDirectory) : null;
         Tokenizer2 = Tokenizer2Directory is { } second ? LoadTokenizer(second) : null;
+        _promptEncoder = new Lazy<PromptEncoder>(() => new PromptEncoder(this), LazyThreadSafetyMode.ExecutionAndPublication);
         _capabilities = new Lazy<ModelCapabilities>(() =>
         {
             try
@@ -67,6 +69,9 @@ public sealed class ModelFolder : IDisposable
 
     /// <summary>tokenizer/ (null when the folder has only tokenizer_2/, as SDXL refiners do).</summary>
     public ClipTokenizer? Tokenizer { get; }
+
+    /// <summary>The folder's prompt encoder, built once and shared by every request (it holds no per-request state).</summary>
+    public PromptEncoder PromptEncoder => _promptEncoder.Value;
 
     /// <summary>tokenizer_2/ of SDXL folders.</summary>
     public ClipTokenizer? Tokenizer2 { get; }
@@ -112,7 +117,33 @@ public sealed class ModelFolder : IDisposable
 
     public JsonObject? ComponentConfig(string component) => ReadJson(Path.Combine(Root, component, "config.json"), required: false);
 
-    private OnnxModel? Session(string component) => _sessions.TryGetValue(component, out var lazy) ? lazy.Value : null;
+    private OnnxModel? Session(string component)
+    {
+        if (!_sessions.TryGetValue(component, out var lazy)) return null;
+        if (!lazy.IsValueCreated && _sessionOptions.Runtime.ParallelSessionCreation && GenerationComponents.Contains(component))
+            LoadSessions();
+        return lazy.Value;
+    }
+
+    /// <summary>What text-to-image needs; the VAE encoder loads only when an edit first asks for it.</summary>
+    private static readonly string[] GenerationComponents = ["text_encoder", "text_encoder_2", "unet", "vae_decoder"];
+
+    /// <summary>Creates the sessions text-to-image needs at once, in parallel (reading files and optimizing graphs
+    /// overlap); a component that fails reports its own error when it is asked for.</summary>
+    public void LoadSessions()
+    {
+        var pending = GenerationComponents.Where(c => _sessions.TryGetValue(c, out var l) && !l.IsValueCreated)
+            .Select(c => _sessions[c]).ToList();
+        if (pending.Count == 0) return;
+        try
+        {
+            Task.WaitAll(pending.Select(l => Task.Run(() => l.Value)).ToArray());
+        }
+        catch (AggregateException)
+        {
+            // Each Lazy keeps its exception; the caller's own access rethrows it with the component's message.
+        }
+    }
 
     private string? ComponentModelPath(string component)
     {

@@ -30,12 +30,48 @@ public sealed class SessionOptionsFactory
     private readonly int _deviceId;
     private readonly object _gate = new();
     private ExecutionProviderKind? _resolved;
+    private readonly OnnxRuntimeOptions _runtime;
+    private readonly GraphOptimizationLevel _optimization;
+    private static readonly object ArenaGate = new();
+    private static bool _sameAsRequestedArena;
 
-    public SessionOptionsFactory(ExecutionProviderKind requested, ILogger logger, int deviceId = 0)
+    public SessionOptionsFactory(ExecutionProviderKind requested, ILogger logger, int deviceId = 0, OnnxRuntimeOptions? runtime = null)
     {
         _requested = requested;
         _logger = logger;
         _deviceId = deviceId;
+        _runtime = runtime ?? new OnnxRuntimeOptions();
+        _optimization = ParseOptimization(_runtime.GraphOptimization);
+        if (_runtime.IntraOpThreads < 0 || _runtime.IntraOpThreads > 1024)
+            throw new EaselException($"Onnx:IntraOpThreads: {_runtime.IntraOpThreads} is outside the allowed range 0–1024 (0: one per physical core).");
+        if (_runtime.InterOpThreads < 0 || _runtime.InterOpThreads > 1024)
+            throw new EaselException($"Onnx:InterOpThreads: {_runtime.InterOpThreads} is outside the allowed range 0–1024 (0: ONNX Runtime's default).");
+    }
+
+    /// <summary>The session settings in use.</summary>
+    public OnnxRuntimeOptions Runtime => _runtime;
+
+    private static GraphOptimizationLevel ParseOptimization(string? name) => (name ?? "all").Trim().ToLowerInvariant() switch
+    {
+        "" or "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
+        "extended" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        "basic" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        "disabled" or "none" => GraphOptimizationLevel.ORT_DISABLE_ALL,
+        _ => throw new EaselException($"Onnx:GraphOptimization: unknown value '{name}'. Valid values: {string.Join(", ", OnnxRuntimeOptions.GraphOptimizationNames)}."),
+    };
+
+    /// <summary>The CPU arena that grows by what is requested (kSameAsRequested), registered once per process on
+    /// ONNX Runtime's environment; sessions opt in with session.use_env_allocators.</summary>
+    private static void EnsureSameAsRequestedArena()
+    {
+        lock (ArenaGate)
+        {
+            if (_sameAsRequestedArena) return;
+            using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
+            using var arena = new OrtArenaCfg(0, 1, -1, -1); // max 0 = unlimited, strategy 1 = kSameAsRequested
+            OrtEnv.Instance().CreateAndRegisterAllocator(memory, arena);
+            _sameAsRequestedArena = true;
+        }
     }
 
     /// <summary>The provider actually in use once the first session was created (Auto resolves to Cuda or Cpu).</summary>
@@ -53,9 +89,21 @@ public sealed class SessionOptionsFactory
         {
             options = new SessionOptions
             {
-                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                GraphOptimizationLevel = _optimization,
                 LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+                IntraOpNumThreads = _runtime.IntraOpThreads,
+                InterOpNumThreads = _runtime.InterOpThreads,
+                ExecutionMode = _runtime.ParallelExecution ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
+                EnableCpuMemArena = _runtime.CpuMemoryArena,
+                EnableMemoryPattern = _runtime.MemoryPattern,
             };
+            if (_runtime.DisablePrepacking)
+                options.AddSessionConfigEntry("session.disable_prepacking", "1");
+            if (_runtime.CpuMemoryArena && _runtime.ArenaSameAsRequested)
+            {
+                EnsureSameAsRequestedArena();
+                options.AddSessionConfigEntry("session.use_env_allocators", "1");
+            }
         }
         catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {

@@ -82,6 +82,12 @@ public sealed class OnnxModel : IDisposable
         candidates.FirstOrDefault(Outputs.ContainsKey)
         ?? throw new EaselException($"Model '{Path}' has none of the outputs {string.Join(", ", candidates)}. Its outputs: {string.Join("; ", Outputs.Values.Select(s => s.Describe()))}.");
 
+    /// <summary>Binds inputs and outputs of these shapes once, for runs that repeat with new values (see <see cref="OnnxBinding"/>).</summary>
+    public OnnxBinding Bind(IReadOnlyDictionary<string, int[]> inputShapes, IReadOnlyDictionary<string, int[]> outputShapes) =>
+        new(this, _session, inputShapes, outputShapes);
+
+    internal void RunBinding(RunOptions runOptions, OrtIoBinding binding) => _session.RunWithBinding(runOptions, binding);
+
     /// <summary>Runs the model and returns the requested outputs as float32 tensors.</summary>
     public IReadOnlyDictionary<string, Tensor> Run(
         IReadOnlyDictionary<string, InputValue> inputs,

@@ -8,9 +8,11 @@ namespace Easel.Engine.Pipelines;
 /// after each step, latents outside the mask are replaced by the original latents noised to the next level.</summary>
 internal sealed class LatentBlend(Tensor originalLatents, float[] repaintMask, float[] noise)
 {
+    private float[]? _renoised; // reused by every step
+
     public void Apply(IScheduler scheduler, Tensor latents, int nextStepIndex)
     {
-        var renoised = new float[latents.Length];
+        var renoised = _renoised ??= new float[latents.Length];
         scheduler.AddNoise(originalLatents.Data, noise, nextStepIndex, renoised);
         int plane = repaintMask.Length;
         for (int i = 0; i < latents.Length; i++)
@@ -21,6 +23,9 @@ internal sealed class LatentBlend(Tensor originalLatents, float[] repaintMask, f
     }
 }
 
+/// <summary>One image of a batch the denoising loop runs together: its latents (updated in place) and its own state.</summary>
+internal sealed record DenoisingLane(IScheduler Scheduler, Tensor Latents, GaussianNoise Noise, LatentBlend? Blend = null);
+
 /// <summary>
 /// The one denoising loop behind text-to-image, img2img, inpainting, outpainting and variations. Operations differ
 /// only in the latents they start from, the step they start at, the extra UNet channels (9-channel inpaint) and
@@ -28,40 +33,52 @@ internal sealed class LatentBlend(Tensor originalLatents, float[] repaintMask, f
 /// </summary>
 internal static class DenoisingLoop
 {
-    public static Tensor Run(
+    /// <summary>
+    /// Denoises every lane's latents in place, in lockstep: one UNet call per step serves all lanes (they share the
+    /// timesteps and <paramref name="startIndex"/>), while each keeps its own scheduler state and noise stream, so a
+    /// lane's result does not depend on which lanes run beside it.
+    /// </summary>
+    public static void Run(
         UnetRunner unet,
-        IScheduler scheduler,
-        Tensor latents,
+        IReadOnlyList<DenoisingLane> lanes,
         int startIndex,
-        GaussianNoise noise,
         Tensor? extraChannels = null,
-        LatentBlend? blend = null,
         Action<int, int>? onStep = null,
         RunTimings? timings = null,
         int previews = 0,
-        Action<int, int, Tensor>? onEstimate = null,
+        Action<int, int, int, Tensor>? onEstimate = null,
         CancellationToken cancellationToken = default)
     {
-        var timesteps = scheduler.Timesteps;
+        var timesteps = lanes[0].Scheduler.Timesteps;
         int total = timesteps.Count - startIndex;
-        var scaled = new float[latents.Length];
+        var shape = lanes[0].Latents.Shape;
+        var scaled = lanes.Select(l => new float[l.Latents.Length]).ToArray();
+        var predictions = lanes.Select(l => new float[l.Latents.Length]).ToArray();
         for (int i = startIndex; i < timesteps.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            latents.Data.CopyTo(scaled, 0);
-            scheduler.ScaleModelInput(scaled, i);
-            var prediction = unet.Predict(new Tensor(scaled, latents.Shape), extraChannels, timesteps[i], timings, cancellationToken);
+            for (int k = 0; k < lanes.Count; k++)
+            {
+                lanes[k].Latents.Data.CopyTo(scaled[k], 0);
+                lanes[k].Scheduler.ScaleModelInput(scaled[k], i);
+            }
+            unet.Predict(scaled, shape, extraChannels, timesteps[i], predictions, timings, cancellationToken);
             int done = i - startIndex + 1;
-            // x0 must be read from the sample before Step moves it to the next noise level.
-            var estimate = onEstimate is not null && IsPreviewStep(done, total, previews) && scheduler is SchedulerBase levels
-                ? OriginalSampleEstimate(levels, latents, prediction, i)
-                : null;
-            scheduler.Step(prediction, i, latents.Data, noise);
-            blend?.Apply(scheduler, latents, i + 1);
+            bool preview = onEstimate is not null && IsPreviewStep(done, total, previews);
+            var estimates = preview ? new Tensor?[lanes.Count] : null;
+            for (int k = 0; k < lanes.Count; k++)
+            {
+                var (scheduler, latents, noise, blend) = lanes[k];
+                // x0 must be read from the sample before Step moves it to the next noise level.
+                if (estimates is not null && scheduler is SchedulerBase levels)
+                    estimates[k] = OriginalSampleEstimate(levels, latents, predictions[k], i);
+                scheduler.Step(predictions[k], i, latents.Data, noise);
+                blend?.Apply(scheduler, latents, i + 1);
+            }
             onStep?.Invoke(done, total);
-            if (estimate is not null) onEstimate!(done, total, estimate);
+            for (int k = 0; estimates is not null && k < lanes.Count; k++)
+                if (estimates[k] is { } estimate) onEstimate!(k, done, total, estimate);
         }
-        return latents;
     }
 
     /// <summary>Whether step <paramref name="done"/> (1-based) of <paramref name="total"/> is one of <paramref name="previews"/>

@@ -32,7 +32,8 @@ internal static class DiffusionPipeline
         RunTimings timings,
         List<TimeSpan> stepTimes,
         CancellationToken ct,
-        Action<IReadOnlyDictionary<string, InputValue>, CancellationToken>? beforeUnetCall = null)
+        Action<IReadOnlyDictionary<string, InputValue>, CancellationToken>? beforeUnetCall = null,
+        int unetBatch = 1)
     {
         var model = request.Model;
         var caps = request.Capabilities;
@@ -40,57 +41,87 @@ internal static class DiffusionPipeline
 
         // 1. Encode the prompt (and the negative prompt when classifier-free guidance runs).
         progress?.Invoke(new GenerationProgress("encoding", 0, request.Count, 0, request.Steps));
-        var encoder = new PromptEncoder(model);
-        var prompt = encoder.Encode(request.Prompt, request.NegativePrompt, request.UsesClassifierFreeGuidance, timings, ct);
+        var prompt = model.PromptEncoder.Encode(request.Prompt, request.NegativePrompt, request.UsesClassifierFreeGuidance, timings, ct);
         if (prompt.DroppedTokens > 0)
             warnings.Add($"prompt: {prompt.DroppedTokens} tokens beyond what model '{model.Name}' accepts were dropped ({prompt.TokenCount} tokens, {prompt.Chunks} chunk(s) of 75 kept).");
         if (!caps.UsesNegativePrompt && !string.IsNullOrWhiteSpace(request.NegativePrompt))
             warnings.Add($"negative_prompt: ignored, model '{model.Name}' runs without classifier-free guidance.");
 
-        var unet = new UnetRunner(model, prompt, request.Width, request.Height, request.Guidance, request.GuidanceRescale)
-        {
-            BeforeCall = beforeUnetCall,
-        };
         var vae = new VaeCodec(model);
         int latentH = request.Height / caps.VaeScaleFactor, latentW = request.Width / caps.VaeScaleFactor;
         start ??= TextToImageStart(caps.LatentChannels, latentH, latentW,
             caps.IsInpaintModel ? RepaintEverything(vae, request.Width, request.Height, latentH, latentW, timings, ct) : null);
 
+        // Images run in groups of up to `batch` per UNet call; each keeps its own seed, noise stream and scheduler,
+        // so a group gives the images sequential runs give.
+        int batch = Math.Clamp(unetBatch, 1, request.Count);
         var images = new List<PipelineImage>();
-        for (int i = 0; i < request.Count; i++)
+        UnetRunner? unet = null;
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            // 2. Image i has its own noise stream, seeded with seed + i, and its own scheduler state.
-            long seed = request.Seed + i;
-            var noise = new GaussianNoise(seed);
-            var scheduler = request.CreateScheduler();
-
-            // 3. Starting latents: pure noise for text-to-image, a noised source image for edits.
-            var begin = start(scheduler, noise, i);
-            int steps = scheduler.Timesteps.Count - begin.StartIndex;
-
-            // 4. Denoise.
-            var clock = Stopwatch.StartNew();
-            int image = i;
-            var latents = DenoisingLoop.Run(unet, scheduler, begin.Latents, begin.StartIndex, noise, begin.ExtraChannels, begin.Blend,
-                (step, total) =>
+            for (int first = 0; first < request.Count; first += batch)
+            {
+                ct.ThrowIfCancellationRequested();
+                int size = Math.Min(batch, request.Count - first);
+                // 2–3. Image i: its own noise stream seeded with seed + i, its own scheduler, its starting latents
+                // (pure noise for text-to-image, a noised source image for edits).
+                var group = new List<(DenoisingLane Lane, LatentStart Begin, long Seed)>();
+                for (int i = first; i < first + size; i++)
                 {
-                    stepTimes.Add(clock.Elapsed);
-                    clock.Restart();
-                    progress?.Invoke(new GenerationProgress("denoising", image, request.Count, step, total));
-                },
-                timings, request.Previews,
-                (step, total, estimate) =>
+                    long seed = request.Seed + i;
+                    var noise = new GaussianNoise(seed);
+                    var scheduler = request.CreateScheduler();
+                    var begin = start(scheduler, noise, i);
+                    group.Add((new DenoisingLane(scheduler, begin.Latents, noise, begin.Blend), begin, seed));
+                }
+                // Lanes share one call only when they start at the same step with the same extra channels (always
+                // so today: both depend on the request, not the image); otherwise each runs alone.
+                bool together = group.All(g => g.Begin.StartIndex == group[0].Begin.StartIndex && ReferenceEquals(g.Begin.ExtraChannels, group[0].Begin.ExtraChannels));
+                var runs = together ? new List<List<(DenoisingLane Lane, LatentStart Begin, long Seed)>> { group } : group.Select(g => new List<(DenoisingLane Lane, LatentStart Begin, long Seed)> { g }).ToList();
+                foreach (var run in runs)
                 {
-                    using var preview = vae.Decode(estimate, null, ct);
-                    progress?.Invoke(new GenerationProgress("preview", image, request.Count, step, total) { Preview = PngCodec.Encode(preview, null) });
-                    clock.Restart(); // preview decoding is not step time
-                },
-                ct);
+                    if (unet is null || unet.Images != run.Count)
+                    {
+                        unet?.Dispose();
+                        unet = new UnetRunner(model, prompt, request.Width, request.Height, request.Guidance, request.GuidanceRescale, run.Count)
+                        {
+                            BeforeCall = beforeUnetCall,
+                        };
+                    }
+                    var begin = run[0].Begin;
+                    int index = first + group.IndexOf(run[0]);
+                    int steps = run[0].Lane.Scheduler.Timesteps.Count - begin.StartIndex;
 
-            // 5. Decode to pixels.
-            progress?.Invoke(new GenerationProgress("decoding", i, request.Count, steps, steps));
-            images.Add(new PipelineImage(vae.Decode(latents, timings, ct), seed));
+                    // 4. Denoise.
+                    var clock = Stopwatch.StartNew();
+                    DenoisingLoop.Run(unet, run.Select(g => g.Lane).ToList(), begin.StartIndex, begin.ExtraChannels,
+                        (step, total) =>
+                        {
+                            stepTimes.Add(clock.Elapsed);
+                            clock.Restart();
+                            progress?.Invoke(new GenerationProgress("denoising", index, request.Count, step, total) { Batch = run.Count });
+                        },
+                        timings, request.Previews,
+                        (lane, step, total, estimate) =>
+                        {
+                            using var preview = vae.Decode(estimate, null, ct);
+                            progress?.Invoke(new GenerationProgress("preview", index + lane, request.Count, step, total) { Preview = PngCodec.Encode(preview, null) });
+                            clock.Restart(); // preview decoding is not step time
+                        },
+                        ct);
+
+                    // 5. Decode to pixels.
+                    for (int k = 0; k < run.Count; k++)
+                    {
+                        progress?.Invoke(new GenerationProgress("decoding", index + k, request.Count, steps, steps));
+                        images.Add(new PipelineImage(vae.Decode(run[k].Lane.Latents, timings, ct), run[k].Seed));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            unet?.Dispose();
         }
         return new PipelineOutput(images, warnings);
     }

@@ -30,8 +30,11 @@ public sealed record GenerationProgress(string Stage, int Image, int Images, int
     /// <summary>Stage "preview": a PNG of the image the current step predicts (the denoised estimate x0, decoded).</summary>
     public byte[]? Preview { get; init; }
 
+    /// <summary>Images <see cref="Image"/> … Image+Batch−1 advance together: one UNet call per step serves them all.</summary>
+    public int Batch { get; init; } = 1;
+
     /// <summary>Overall progress in steps over all images (for progress notifications).</summary>
-    public int Completed => (Image * Steps) + Step;
+    public int Completed => (Image * Steps) + (Batch * Step);
     public int Total => Images * Steps;
 }
 

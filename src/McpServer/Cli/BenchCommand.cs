@@ -51,6 +51,9 @@ internal static class BenchCommand
                 onnx_runtime_ms_mean = Math.Round(ort.Average(), 1),
                 overhead_ms_mean = Math.Round(overhead.Average(), 1),
                 overhead_percent = Math.Round(100 * overhead.Average() / totals.Average(), 1),
+                total_ms = totals.Select(t => Math.Round(t, 2)).ToList(),
+                onnx_runtime_ms = ort.Select(t => Math.Round(t, 2)).ToList(),
+                overhead_ms = overhead.Select(t => Math.Round(t, 2)).ToList(),
             };
             if (json)
                 stdout.WriteLine(JsonSerializer.Serialize(report));

@@ -36,6 +36,7 @@ public static class EaselMcpRegistration
         services.AddSingleton(_ => new JobManager());
         services.AddSingleton<ToolRunner>();
         services.AddSingleton<DatasetJobs>();
+        if (options.WarmUp) services.AddHostedService<Hosting.EngineWarmUp>();
         return services;
     }
 
