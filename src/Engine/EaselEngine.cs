@@ -199,6 +199,7 @@ public sealed class EaselEngine : IDisposable
 
     private void CheckMemory(ResolvedRequest resolved) =>
         MemoryEstimate.Check(resolved.Width, resolved.Height, resolved.Count, resolved.UsesClassifierFreeGuidance, resolved.Capabilities.VaeScaleFactor, Options);
+
     /// <summary>An edit for a worker: its images read here (paths and ids are this machine's), under this server's read policy.</summary>
     private QueuedJob QueuedEdit(EditOperation operation, EditRequest request, string model)
     {
@@ -210,6 +211,7 @@ public sealed class EaselEngine : IDisposable
             Mask = request.Mask is { } mask ? ImageInput.FromBytes(Read(mask, "mask")) : null,
         };
         return new QueuedJob(model, null, operation, edit);
+    }
 
     /// <summary>
     /// Creates <paramref name="model"/>'s sessions (null: the default model) and runs one one-step generation at its
