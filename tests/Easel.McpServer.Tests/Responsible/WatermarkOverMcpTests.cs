@@ -9,7 +9,7 @@ namespace Easel.McpServer.Tests.Responsible;
 public sealed class WatermarkOverMcpTests(ServerFixture fixture)
 {
     [Fact]
-    public async Task An_image_generated_over_mcp_carries_the_watermark_and_its_source_image_does_not()
+    public async Task An_image_generated_over_mcp_carries_the_watermark_and_a_plain_image_does_not()
     {
         var result = (await fixture.Server.CallAsync("generate_image", new { prompt = "a red circle", steps = 2, seed = 11 })).Ok();
         var path = result.Structured().GetProperty("images")[0].GetProperty("path").GetString()!;
