@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Easel.Testing;
 
 namespace Easel.HttpApi.Tests;
 
@@ -227,18 +228,15 @@ public sealed class A1111ShapeTests : IAsyncLifetime
     public async Task Progress_reports_a_running_txt2img_with_a_preview_and_interrupt_stops_it_within_one_step()
     {
         const int steps = 400;
+        // The gate holds the run before its 100th step: past the first preview (400 steps, 4 previews, the first after
+        // step 80) and provably still going at any load until the interrupt below cancels it.
+        const int heldAt = 100;
+        using var gate = new StepGate(_server.Engine, heldAt);
         var run = _server.PostJsonAsync("sdapi/v1/txt2img", new { prompt = "a long run", steps, width = 64, height = 64, sampler_name = "Euler" });
-
-        // Poll until the run is past its first preview (400 steps, 4 previews: the first after step 80).
-        JsonElement progress = default;
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            if (run.IsCompleted) Assert.Fail("the run ended before progress showed it: " + (await run).Body);
-            Assert.True(DateTime.UtcNow < deadline, "progress never showed a step with a preview; last: " + progress);
-            (_, progress) = await _server.GetJsonAsync("sdapi/v1/progress");
-            if (progress.GetProperty("state").GetProperty("sampling_step").GetInt32() >= 1 && progress.GetProperty("current_image").ValueKind == JsonValueKind.String) break;
-        }
+        await gate.WaitUntilHeldAsync(Timeouts.Call);
+        var (_, progress) = await _server.GetJsonAsync("sdapi/v1/progress");
+        Assert.Equal(heldAt - 1, progress.GetProperty("state").GetProperty("sampling_step").GetInt32());
+        Assert.Equal(JsonValueKind.String, progress.GetProperty("current_image").ValueKind);
         Assert.Equal(steps, progress.GetProperty("state").GetProperty("sampling_steps").GetInt32());
         Assert.Equal("txt2img", progress.GetProperty("state").GetProperty("job").GetString());
         Assert.InRange(progress.GetProperty("progress").GetDouble(), 0.0001, 0.9999);
@@ -260,6 +258,7 @@ public sealed class A1111ShapeTests : IAsyncLifetime
         Assert.True(after.GetProperty("state").GetProperty("interrupted").GetBoolean());
         Assert.InRange(finalStep, stepAtInterrupt, stepAtInterrupt + 1);
         Assert.True(finalStep < steps);
+        Assert.Equal(heldAt, gate.Calls); // no UNet call began after the interrupt
         Assert.Empty(_server.Output.Pngs);
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Easel.McpServer.Http;
+using Easel.Testing;
 
 namespace Easel.HttpApi.Tests;
 
@@ -46,16 +47,13 @@ public sealed class QueueAndMetricsTests
         });
         using var recorder = new Recorder(server.ImageApis.Metrics.Meter);
 
-        // 1. A long A1111 run holds the only worker (wait until it is denoising).
+        // 1. An A1111 run holds the only worker: the gate keeps it at its second step until it is interrupted, so it is
+        //    provably still going at any load.
+        using var gate = new StepGate(server.Engine, holdAtCall: 2);
         var running = server.PostJsonAsync("sdapi/v1/txt2img", new { prompt = "long", steps = 400, width = 64, height = 64, sampler_name = "Euler" });
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            if (running.IsCompleted) Assert.Fail("the long run ended early: " + (await running).Body);
-            Assert.True(DateTime.UtcNow < deadline, "the long run never started denoising");
-            var (_, progress) = await server.GetJsonAsync("sdapi/v1/progress");
-            if (progress.GetProperty("state").GetProperty("sampling_step").GetInt32() >= 1) break;
-        }
+        await gate.WaitUntilHeldAsync(Timeouts.Call);
+        var (_, progress) = await server.GetJsonAsync("sdapi/v1/progress");
+        Assert.Equal(1, progress.GetProperty("state").GetProperty("sampling_step").GetInt32());
 
         // 2. An OpenAI request waits in the queue (the one place there is)...
         var waiting = server.PostJsonAsync("v1/images/generations", new { prompt = "queued", n = 2, steps = 2, size = "64x64" });

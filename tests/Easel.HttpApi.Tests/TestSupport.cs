@@ -1,9 +1,11 @@
 using System.Collections;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Easel.Engine;
 using Easel.McpServer.Http;
 using Easel.McpServer.Mcp.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -60,6 +62,9 @@ internal sealed class ServerHost : IAsyncDisposable
     public Uri BaseUri { get; }
     public HttpClient Http { get; }
     public ImageApiHost ImageApis => ImageApiEndpoints.ImageApisOf(App) ?? throw new InvalidOperationException("image APIs not mapped");
+
+    /// <summary>The engine every route runs on, for a <see cref="Easel.Testing.StepGate"/> that holds a run "still going".</summary>
+    public EaselEngine Engine => App.Services.GetRequiredService<EaselEngine>();
 
     public static async Task<ServerHost> StartAsync(string? apiKey = null, IDictionary<string, string?>? settings = null)
     {
