@@ -169,6 +169,17 @@ public sealed class EaselEngine : IDisposable
     public Task<DatasetResult> DatasetAsync(DatasetRequest request, IProgress<DatasetProgress>? progress = null, CancellationToken cancellationToken = default)
         => DatasetRunner.RunAsync(this, request, progress, cancellationToken);
 
+    /// <summary>
+    /// Generations of <paramref name="model"/> that can run at once: the live queue workers when scale-out is
+    /// configured (each takes one job at a time, up to the stream's limit), else this engine's own workers.
+    /// </summary>
+    internal async Task<int> ParallelismAsync(string model, CancellationToken cancellationToken)
+    {
+        if (Dispatcher is not { } queue) return Math.Max(1, Options.MaxConcurrentGenerations);
+        int workers = await queue.LiveWorkersAsync(model, cancellationToken).ConfigureAwait(false);
+        return Math.Clamp(workers, 1, Math.Max(1, Options.Queue.Limit));
+    }
+
     public async Task<GenerationResult> EditAsync(EditOperation operation, EditRequest request, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         PromptPolicy.Check(request.Generation.Prompt, request.Generation.NegativePrompt);

@@ -103,9 +103,26 @@ public sealed class RedisJobDispatcher : IJobDispatcher, IDisposable
         }
     }
 
+    public async Task<int> LiveWorkersAsync(string model, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return (int)await LiveWorkersAsync(_redis.GetDatabase(), model).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisConnection.IsOutage(ex))
+        {
+            throw RedisConnection.Unavailable(Endpoint, ex);
+        }
+    }
+
+    /// <summary>Workers of the model whose last heartbeat is within <see cref="QueueWorker.WorkerStaleMs"/>.</summary>
+    private static Task<long> LiveWorkersAsync(IDatabase db, string model) =>
+        db.SortedSetLengthAsync(QueueKeys.Workers(model), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - QueueWorker.WorkerStaleMs, double.PositiveInfinity);
+
     private async Task SubmitAsync(IDatabase db, string id, QueuedJob job)
     {
-        long alive = await db.SortedSetLengthAsync(QueueKeys.Workers(job.Model), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - QueueWorker.WorkerStaleMs, double.PositiveInfinity).ConfigureAwait(false);
+        long alive = await LiveWorkersAsync(db, job.Model).ConfigureAwait(false);
         if (alive == 0)
             throw new EaselException($"queue: no worker serves model '{job.Model}' (none sent a heartbeat in the last {QueueWorker.WorkerStaleMs / 1000} s). Start one: easel worker --queue {Endpoint}");
         var ttl = TimeSpan.FromSeconds(_options.ResultTtlSeconds);

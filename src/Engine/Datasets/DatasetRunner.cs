@@ -60,22 +60,54 @@ internal static class DatasetRunner
         }
         progress?.Report(new DatasetProgress(done, items.Count, skipped, 0, resolved.Steps, clock.Elapsed));
 
-        foreach (var item in items)
+        // Up to `parallel` items run at once (split across queue workers when scale-out is configured); each is
+        // placed and listed in plan order, so the manifest reads the same however the runs interleave.
+        var pending = items.Where(i => !manifests[i.Split].Files.Contains(i.FileName)).ToList();
+        int parallel = pending.Count == 0 ? 1 : await engine.ParallelismAsync(resolved.Model.Name, ct).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = new Queue<Task<GenerationResult>>();
+        int started = 0, head = 0;
+        try
         {
-            var manifest = manifests[item.Split];
-            if (manifest.Files.Contains(item.FileName)) continue;
-            ct.ThrowIfCancellationRequested();
-            int current = done;
-            var relay = progress is null ? null : new Relay(p =>
+            while (head < pending.Count)
             {
-                if (p.Stage == "denoising") progress.Report(new DatasetProgress(current, items.Count, skipped, p.Step, p.Steps, clock.Elapsed));
-            });
-            var result = await engine.GenerateAsync(request.Base with { Prompt = item.Text, Seed = item.Seed, Count = 1 }, relay, ct).ConfigureAwait(false);
-            var image = result.Images[0];
-            var placed = Place(image.Path, manifest.Directory, item.FileName);
-            manifest.Append(DatasetManifest.Line(item, image.Metadata, Verdict(engine, request, item, placed)), item.FileName);
-            done++;
-            progress?.Report(new DatasetProgress(done, items.Count, skipped, resolved.Steps, resolved.Steps, clock.Elapsed));
+                while (running.Count < parallel && started < pending.Count)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    int index = started++;
+                    // Step progress is the head item's: the one whose image is listed next.
+                    var relay = progress is null ? null : new Relay(p =>
+                    {
+                        if (p.Stage == "denoising" && index == Volatile.Read(ref head))
+                            progress.Report(new DatasetProgress(Volatile.Read(ref done), items.Count, skipped, p.Step, p.Steps, clock.Elapsed));
+                    });
+                    var item = pending[index];
+                    running.Enqueue(engine.GenerateAsync(request.Base with { Prompt = item.Text, Seed = item.Seed, Count = 1 }, relay, stop.Token));
+                }
+                var result = await running.Peek().ConfigureAwait(false);
+                _ = running.Dequeue(); // the task just awaited
+                var next = pending[head];
+                var manifest = manifests[next.Split];
+                var image = result.Images[0];
+                var placed = Place(image.Path, manifest.Directory, next.FileName);
+                manifest.Append(DatasetManifest.Line(next, image.Metadata, Verdict(engine, request, next, placed)), next.FileName);
+                Interlocked.Increment(ref done);
+                Volatile.Write(ref head, head + 1);
+                progress?.Report(new DatasetProgress(done, items.Count, skipped, resolved.Steps, resolved.Steps, clock.Elapsed));
+            }
+        }
+        finally
+        {
+            // Stopped early (cancelled, or an item failed): the runs still going are stopped, and the images of those
+            // that finished but were never listed are removed; a rerun makes them again, the same.
+            if (running.Count > 0)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                // Their own outcomes do not matter here: the first failure is the one reported.
+                await ((Task)Task.WhenAll(running)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                foreach (var unlisted in running.Where(r => r.IsCompletedSuccessfully).SelectMany(r => r.Result.Images))
+                    File.Delete(unlisted.Path);
+            }
         }
         foreach (var manifest in manifests.Values) RemoveIfEmpty(Path.Combine(manifest.Directory, PartialFolder));
         var splits = items.GroupBy(i => i.Split.Length == 0 ? DatasetPlanner.TrainSplit : i.Split).ToDictionary(g => g.Key, g => g.Count());

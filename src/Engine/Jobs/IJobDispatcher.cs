@@ -10,4 +10,7 @@ namespace Easel.Engine.Jobs;
 public interface IJobDispatcher
 {
     Task<GenerationResult> RunAsync(QueuedJob job, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Workers taking jobs for <paramref name="model"/> now: how many of a data set's items can run at once.</summary>
+    Task<int> LiveWorkersAsync(string model, CancellationToken cancellationToken);
 }

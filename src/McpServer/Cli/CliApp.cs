@@ -81,12 +81,13 @@ internal static class CliApp
     }
 
     /// <summary>Engine options from the command line over environment variables over defaults.</summary>
-    internal static EaselEngine CreateEngine(CommandLine cl, TextWriter stderr, string? outputDirectory = null)
+    internal static EaselEngine CreateEngine(CommandLine cl, TextWriter stderr, string? outputDirectory = null, Action<EaselOptions>? configure = null)
     {
         var options = EaselConfiguration.FromEnvironment();
         if (cl.String("provider") is { } provider) options.ExecutionProvider = provider;
         if (cl.String("models") is { } models) options.ModelsPath = models;
         if (outputDirectory is not null) options.OutputDirectory = outputDirectory;
+        configure?.Invoke(options);
         var verbose = cl.Flag("verbose");
         var loggerFactory = LoggerFactory.Create(b => b
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)

@@ -25,7 +25,7 @@ internal static class CliHelp
         ("outpaint", "easel outpaint PROMPT --image IMG [--left PX] [--right PX] [--top PX] [--bottom PX] [--strength X] [common options]"),
         ("variations", $"easel variations [PROMPT] --image IMG [--count N (1–{EaselLimits.MaxCount}, default {EaselLimits.DefaultVariationCount})] [--strength X] [common options]"),
         ("grid", $"easel grid PROMPT --x KIND=V1,V2,... [--y KIND=V1,V2,...] [--image IMG --strength X] [common options]   (KIND: seed, guidance, steps, scheduler, strength, prompt (S/R: the first value is replaced by each), model; at most {EaselLimits.MaxGridCells} cells)"),
-        ("dataset", "easel dataset --out DIR (--prompts FILE | --template TEXT [--slots \"name=a,b;other=x,y\"] | --grammar [--judge]) [--images-per-prompt N] [--sample N] [--validation FRACTION] [--seed N] [common options]   (Hugging Face imagefolder; rerun to resume)"),
+        ("dataset", "easel dataset --out DIR (--prompts FILE | --template TEXT [--slots \"name=a,b;other=x,y\"] | --grammar [--judge]) [--images-per-prompt N] [--sample N] [--validation FRACTION] [--seed N] [--queue HOST:PORT] [common options]   (Hugging Face imagefolder; rerun to resume; --queue: split across the workers, docs/scale-out.md)"),
         ("tokenize", "easel tokenize TEXT [--model NAME|DIR]"),
         ("models", "easel models [--json] [--models DIR]"),
         ("bench", "easel bench [PROMPT] [--model NAME|DIR] [--width N] [--height N] [--steps N] [--guidance X] [--runs N] [--warmup N] [--json]"),

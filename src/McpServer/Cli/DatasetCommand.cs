@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Easel.Engine;
 using Easel.Engine.Datasets;
+using Easel.Queue;
 
 namespace Easel.McpServer.Cli;
 
 /// <summary>
 /// <c>easel dataset --out DIR (--prompts FILE | --template T [--slots ...] | --grammar)</c>: a resumable
-/// Hugging Face imagefolder data set. Ctrl-C stops after the current image; the same command continues.
+/// Hugging Face imagefolder data set. Ctrl-C stops after the current image; the same command continues. With
+/// <c>--queue HOST:PORT</c> (or Easel:Queue:Redis) the images are made by the queue's workers, several at once.
 /// </summary>
 internal static class DatasetCommand
 {
@@ -36,8 +38,12 @@ internal static class DatasetCommand
             ValidationFraction = cl.Double("validation") ?? 0,
         };
         bool json = cl.Flag("json");
-        using var engine = CliApp.CreateEngine(cl, stderr);
+        var queue = cl.String("queue");
+        using var engine = CliApp.CreateEngine(cl, stderr, configure: o => o.Queue.Redis = queue ?? o.Queue.Redis);
         cl.EnsureAllUsed("dataset");
+        // Scale-out configured (--queue or Easel:Queue:Redis): the items are split across the queue's live workers.
+        if (RedisJobDispatcher.Attach(engine))
+            stderr.WriteLine($"easel dataset: items go to the queue at {engine.Options.Queue.Redis}, as many at once as it has live workers");
         var bar = new RunProgressBar(stderr, "images");
         var result = await engine.DatasetAsync(request, new Reporter(p => bar.Report(p.Done, p.Total, p.Made, p.Elapsed)), ct);
         double perMinute = result.Made > 0 ? result.Made / result.Elapsed.TotalMinutes : 0;

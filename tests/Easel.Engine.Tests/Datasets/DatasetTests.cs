@@ -96,7 +96,7 @@ public sealed class DatasetTests : IDisposable
         // Two images per prompt: lines 0/1, 2/3, 4/5 share their text.
         Assert.Equal(3, lines.Select(l => l.GetProperty("text").GetString()).Distinct().Count());
         Assert.Equal(6, Directory.GetFiles(request.OutputDirectory, "*.png").Length);
-        Assert.Empty(Directory.GetFiles(Path.Combine(_root.Path, "store"), "*.png")); // moved, not copied
+        Assert.Empty(StorePngs()); // moved, not copied
     }
 
     [Fact]
@@ -274,6 +274,64 @@ public sealed class DatasetTests : IDisposable
         Assert.Equal("out", ex.Field);
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(Path.Combine(request.OutputDirectory, "metadata.jsonl")));
+    }
+
+    /// <summary>Engine outputs not (yet) moved into a data set.</summary>
+    private string[] StorePngs()
+    {
+        var store = Path.Combine(_root.Path, "store");
+        return Directory.Exists(store) ? Directory.GetFiles(store, "*.png") : [];
+    }
+
+    private EaselEngine TwoWorkerEngine() => new(new EaselOptions
+    {
+        ModelsPath = RepoPaths.FixtureModels,
+        DefaultModel = "easel-shapes",
+        OutputDirectory = Path.Combine(_root.Path, "store"),
+        ExecutionProvider = "cpu",
+        MaxConcurrentGenerations = 2,
+    });
+
+    [Fact]
+    public async Task WithTwoWorkersTwoItemsDenoiseAtOnceAndTheManifestKeepsThePlanOrder()
+    {
+        using var engine = TwoWorkerEngine();
+        // The first two UNet calls wait for each other: only two items in flight at the same time can meet.
+        using var bothIn = new CountdownEvent(2);
+        int calls = 0, met = 0;
+        engine.BeforeUnetCall = (_, ct) =>
+        {
+            if (Interlocked.Increment(ref calls) > 2) return;
+            bothIn.Signal();
+            if (bothIn.Wait(TimeSpan.FromMinutes(2), ct)) Interlocked.Increment(ref met);
+        };
+        var request = Template("parallel");
+        var result = await engine.DatasetAsync(request).WaitAsync(Limit);
+        Assert.True(met == 2, "the first UNet call waited 2 minutes for another item's: only one item was denoising at a time");
+        Assert.Equal((6, 6), (result.Total, result.Made));
+
+        // The same lines, in the same order, as one worker writes them.
+        var sequential = Template("sequential");
+        await _engine.DatasetAsync(sequential).WaitAsync(Limit);
+        Assert.Equal(File.ReadAllText(Path.Combine(sequential.OutputDirectory, "metadata.jsonl")), File.ReadAllText(Path.Combine(request.OutputDirectory, "metadata.jsonl")));
+        Assert.Empty(StorePngs());
+    }
+
+    [Fact]
+    public async Task AStoppedParallelRunListsOnlyWholeItemsAndLeavesNoUnlistedImageBehind()
+    {
+        using var engine = TwoWorkerEngine();
+        var request = Template("parallel-stop", perPrompt: 3); // 9 images
+        using var stop = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.DatasetAsync(request, new StopAt(3, stop), stop.Token).WaitAsync(Limit));
+        var partial = ReadManifest(request.OutputDirectory);
+        Assert.Equal(Enumerable.Range(0, partial.Count).Select(i => $"{i:D6}.png"), partial.Select(l => l.GetProperty("file_name").GetString()));
+        Assert.Equal(partial.Count, Directory.GetFiles(request.OutputDirectory, "*.png", SearchOption.AllDirectories).Length);
+        Assert.Empty(StorePngs()); // the item that finished unlisted was removed
+
+        var result = await engine.DatasetAsync(request).WaitAsync(Limit);
+        Assert.Equal((9 - partial.Count, partial.Count), (result.Made, result.Skipped));
+        Assert.Equal(9, ReadManifest(request.OutputDirectory).Count);
     }
 
     /// <summary>Cancels once <see cref="DatasetProgress.Done"/> reaches a count (reported on the engine's thread).</summary>

@@ -128,6 +128,28 @@ public sealed class GridEngineTests : IDisposable
         Assert.Empty(Directory.GetFiles(_output.Path, "*.png"));
     }
 
+    [Fact]
+    public async Task ACancelledGridKeepsTheCellsItSavedAndWritesNoSheet()
+    {
+        using var stop = new CancellationTokenSource();
+        var request = new GridRequest { Base = Base(), X = GridAxis.Parse("seed=1,2,3,4", "x_axis") };
+        // Cancelled at the third cell's first step report: it stops unsaved, the two before it are kept.
+        var progress = new CancelWhen(p => p.Cell == 2, stop);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _engine.GridAsync(request, progress, stop.Token).WaitAsync(Limit));
+
+        var saved = Directory.GetFiles(_output.Path, "*.png").Select(p => PngCodec.ReadMetadata(File.ReadAllBytes(p))!).ToList();
+        Assert.Equal([1L, 2L], saved.Select(m => m.Seed).Order());
+        Assert.DoesNotContain(saved, m => m.Operation == "grid"); // the two cells, no contact sheet
+    }
+
+    private sealed class CancelWhen(Func<GridProgress, bool> condition, CancellationTokenSource stop) : IProgress<GridProgress>
+    {
+        public void Report(GridProgress value)
+        {
+            if (condition(value)) stop.Cancel();
+        }
+    }
+
     private sealed class Collect(List<GridProgress> into) : IProgress<GridProgress>
     {
         public void Report(GridProgress value)

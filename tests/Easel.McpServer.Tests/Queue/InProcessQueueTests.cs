@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Easel.Engine;
 using Easel.Engine.Pipelines;
 using Easel.Queue;
+using Easel.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -75,49 +76,114 @@ public sealed class InProcessQueueTests
         Assert.DoesNotContain("\"png\"", stored, StringComparison.Ordinal);
     }
 
-    /// <summary>A worker and a front engine with the dispatcher attached, both in this process, over one Redis.</summary>
-    private sealed class Deployment : IAsyncDisposable
+    [Fact]
+    public async Task A_data_set_through_the_queue_is_split_across_the_live_workers_and_listed_in_plan_order()
     {
-        private readonly EaselEngine _workerEngine;
+        using var redis = new RedisProcess();
+        using var frontOutput = new TempDir();
+        using var set = new TempDir();
+        using var w1Output = new TempDir();
+        using var w2Output = new TempDir();
+        var frontOptions = TestModel.Options(frontOutput.Path);
+        frontOptions.Queue.Redis = redis.Connection;
+        using var front = new EaselEngine(frontOptions);
+        Assert.True(RedisJobDispatcher.Attach(front));
+        await using var w1 = await InProcessWorker.StartAsync(redis, w1Output.Path, "w1");
+        await using var w2 = await InProcessWorker.StartAsync(redis, w2Output.Path, "w2");
+        // Each worker is held at its first UNet call: both held at once means two items were out on two workers.
+        using var gate1 = new StepGate(w1.Engine, holdAtCall: 1);
+        using var gate2 = new StepGate(w2.Engine, holdAtCall: 1);
+
+        var request = new Easel.Engine.Datasets.DatasetRequest
+        {
+            OutputDirectory = set.Path,
+            Base = new GenerateRequest { Prompt = "", Steps = 2, Seed = 40 },
+            Prompts = ["a red circle", "a blue square"],
+            ImagesPerPrompt = 2,
+        };
+        var making = front.DatasetAsync(request);
+        await gate1.WaitUntilHeldAsync(Limits.Call);
+        await gate2.WaitUntilHeldAsync(Limits.Call);
+        gate1.Release();
+        gate2.Release();
+        var result = await making.Within("the data set through two workers");
+
+        Assert.Equal((4, 4), (result.Total, result.Made));
+        var lines = File.ReadAllLines(Path.Combine(set.Path, "metadata.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["000000.png", "000001.png", "000002.png", "000003.png"], lines.Select(l => l.GetProperty("file_name").GetString()));
+        Assert.Equal([40L, 41L, 42L, 43L], lines.Select(l => l.GetProperty("seed").GetInt64()));
+        Assert.All(lines, l => Assert.True(File.Exists(Path.Combine(set.Path, l.GetProperty("file_name").GetString()!))));
+        Assert.True(gate1.Calls >= 2 && gate2.Calls >= 2, $"w1 ran {gate1.Calls} UNet call(s), w2 {gate2.Calls}: both should have denoised");
+        Assert.Equal(8, gate1.Calls + gate2.Calls); // 4 items × 2 steps, none run twice
+        Assert.Empty(frontOutput.Pngs); // each image moved into the set
+    }
+
+    /// <summary>One <see cref="QueueWorker"/> on its own engine in this process, registered (heartbeat seen) before use.</summary>
+    private sealed class InProcessWorker : IAsyncDisposable
+    {
         private readonly QueueWorker _worker;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _running;
 
-        private Deployment(EaselEngine workerEngine, QueueWorker worker, EaselEngine front)
+        private InProcessWorker(EaselEngine engine, QueueWorker worker)
         {
-            _workerEngine = workerEngine;
+            Engine = engine;
             _worker = worker;
-            Front = front;
             _running = worker.RunAsync(_stop.Token);
         }
 
-        public EaselEngine Front { get; }
+        public EaselEngine Engine { get; }
 
-        public static async Task<Deployment> StartAsync(RedisProcess redis, string workerOutput, string frontOutput, string? sharedFolder)
+        public static async Task<InProcessWorker> StartAsync(RedisProcess redis, string output, string name, string? sharedFolder = null)
         {
-            var workerOptions = TestModel.Options(workerOutput);
-            workerOptions.Queue.Redis = redis.Connection;
-            workerOptions.Queue.SharedFolder = sharedFolder;
-            var workerEngine = new EaselEngine(workerOptions);
-            var frontOptions = TestModel.Options(frontOutput);
-            frontOptions.Queue.Redis = redis.Connection;
-            frontOptions.Queue.SharedFolder = sharedFolder;
-            var front = new EaselEngine(frontOptions);
-            Assert.True(RedisJobDispatcher.Attach(front));
-            var deployment = new Deployment(workerEngine, new QueueWorker(workerEngine, [TestModel.Name], "in-process", NullLogger.Instance), front);
+            var options = TestModel.Options(output);
+            options.Queue.Redis = redis.Connection;
+            options.Queue.SharedFolder = sharedFolder;
+            var engine = new EaselEngine(options);
+            var worker = new InProcessWorker(engine, new QueueWorker(engine, [TestModel.Name], name, NullLogger.Instance));
             await using var client = await ConnectionMultiplexer.ConnectAsync(redis.Connection);
-            await Eventually.Until(async () => await client.GetDatabase().SortedSetScoreAsync(QueueKeys.Workers(TestModel.Name), "in-process") is not null, "worker heartbeat");
-            return deployment;
+            await Eventually.Until(async () => await client.GetDatabase().SortedSetScoreAsync(QueueKeys.Workers(TestModel.Name), name) is not null, $"{name}'s heartbeat");
+            return worker;
         }
 
         public async ValueTask DisposeAsync()
         {
             await _stop.CancelAsync();
             await _running.Within("worker shutdown");
-            Front.Dispose(); // and its dispatcher
             _worker.Dispose();
-            _workerEngine.Dispose();
+            Engine.Dispose();
             _stop.Dispose();
+        }
+    }
+
+    /// <summary>A worker and a front engine with the dispatcher attached, both in this process, over one Redis.</summary>
+    private sealed class Deployment : IAsyncDisposable
+    {
+        private readonly InProcessWorker _worker;
+
+        private Deployment(InProcessWorker worker, EaselEngine front)
+        {
+            _worker = worker;
+            Front = front;
+        }
+
+        public EaselEngine Front { get; }
+
+        public static async Task<Deployment> StartAsync(RedisProcess redis, string workerOutput, string frontOutput, string? sharedFolder)
+        {
+            var worker = await InProcessWorker.StartAsync(redis, workerOutput, "in-process", sharedFolder);
+            var frontOptions = TestModel.Options(frontOutput);
+            frontOptions.Queue.Redis = redis.Connection;
+            frontOptions.Queue.SharedFolder = sharedFolder;
+            var front = new EaselEngine(frontOptions);
+            Assert.True(RedisJobDispatcher.Attach(front));
+            return new Deployment(worker, front);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _worker.DisposeAsync();
+            Front.Dispose(); // and its dispatcher
         }
     }
 }

@@ -74,6 +74,41 @@ public sealed class ScaleOutTests
     }
 
     [Fact]
+    public async Task Easel_dataset_with_a_queue_has_the_workers_make_every_item_once_and_lists_them_in_plan_order()
+    {
+        await using var cluster = await QueueCluster.StartAsync("w1", "w2");
+        using var set = new TempDir();
+        using var store = new TempDir();
+        using var prompts = new TempDir();
+        var promptFile = Path.Combine(prompts.Path, "prompts.txt");
+        await File.WriteAllLinesAsync(promptFile, ["a red circle", "a blue square", "a green triangle"]);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = await Easel.McpServer.Cli.CliApp.RunAsync(
+            ["dataset", "--queue", cluster.Redis.Connection, "--out", set.Path, "--prompts", promptFile, "--images-per-prompt", "2",
+             "--steps", "2", "--seed", "70", "--models", TestModel.ModelsPath, "--model", TestModel.Name, "--provider", "cpu", "--json"],
+            stdout, stderr, CancellationToken.None).Within("easel dataset through the queue", Long);
+        Assert.True(code == 0, $"exit {code}: {stderr}\n{cluster.Describe()}");
+        Assert.Contains($"items go to the queue at {cluster.Redis.Connection}", stderr.ToString(), StringComparison.Ordinal);
+
+        var lines = File.ReadAllLines(Path.Combine(set.Path, "metadata.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"{i:D6}.png"), lines.Select(l => l.GetProperty("file_name").GetString()));
+        Assert.Equal(Enumerable.Range(70, 6).Select(i => (long)i), lines.Select(l => l.GetProperty("seed").GetInt64()));
+        Assert.All(lines, l => Assert.True(File.Exists(Path.Combine(set.Path, l.GetProperty("file_name").GetString()!))));
+
+        // Every item was a queue job, each made once by one of the workers.
+        var ids = await cluster.JobIdsAsync();
+        Assert.Equal(6, ids.Count);
+        foreach (var id in ids)
+        {
+            var outcome = await cluster.OutcomeAsync(id) ?? throw new Xunit.Sdk.XunitException($"no outcome for {id}");
+            Assert.Equal("succeeded", outcome.GetProperty("state").GetString());
+            Assert.Equal(1, outcome.GetProperty("attempt").GetInt32());
+            Assert.Contains(outcome.GetProperty("worker").GetString(), new[] { "w1", "w2" });
+        }
+    }
+
+    [Fact]
     public async Task A_worker_killed_mid_job_has_its_job_finished_by_the_other_once_with_no_partial_file()
     {
         await using var cluster = await QueueCluster.StartAsync("w1", "w2");
