@@ -418,12 +418,16 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="tiny steps through every stage")
     ap.add_argument("--restart", action="store_true", help="delete the work folder's checkpoints and start over")
     ap.add_argument("--redo", nargs="*", default=[], help="rerun these finished stages (e.g. export eval)")
+    ap.add_argument("--diffusion-minutes", type=float, default=None,
+                    help="wall-clock budget of the diffusion stage (default: config.py's); the LR schedule fits it")
     args = ap.parse_args()
     if args.restart:
         work = os.path.abspath(args.work or default_work(args.smoke))
         if os.path.isdir(work):
             shutil.rmtree(work)
     run = Run(args)
+    if args.diffusion_minutes is not None:
+        run.cfg["diffusion"]["budget_s"] = args.diffusion_minutes * 60
     for s in args.redo:
         if s in run.state["done"]:
             run.state["done"].remove(s)
