@@ -8,14 +8,17 @@ namespace Easel.Engine.World;
 /// nearest palette colour; the background is the colour most border pixels take; objects are 4-connected regions of
 /// one other colour, minus specks and halos (fringes of an in-between colour that soft edges leave around an object:
 /// most of their pixels touch a larger region). Shape from rotation-invariant measures: an enclosed hole makes a
-/// ring; fill = area / (π rmax²) about the centroid separates pointed shapes (triangle, star) from round and square
-/// ones; solidity = area / convex-hull area separates star from triangle and cross from square.
+/// ring; otherwise the outline's radius as a function of angle has three lobes (triangle), four (square, or cross when
+/// they are deep or the region is concave: solidity = area / convex-hull area), five (star) or none (circle). Lobes,
+/// unlike corner-sensitive area ratios, survive the soft edges of a decoded image.
 /// </summary>
 public sealed class WorldJudge
 {
-    // Ground truth over all sizes and rotations: fill circle .81-.95, square .55-.75, cross .52-.65, ring .61-.71,
-    // triangle .36-.49, star .38-.49; solidity square >= .87, cross <= .78, triangle >= .82, star <= .68.
-    private const double PointedMaxFill = 0.505, StarMaxSolidity = 0.75, CircleMinFill = 0.78, CrossMaxSolidity = 0.83;
+    // Harmonic amplitudes of the outline (relative to the mean radius), 5th-95th percentile on 64x64 renders, clean /
+    // decoded by the VAE: circle every lobe <= .02 / .05; triangle a3 .23-.29 / .21-.34; square a4 .12-.15 / .06-.15;
+    // cross a4 .27-.34 / .14-.32; star a5 .26-.33 / .04-.32. Solidity square .90-.98, cross .72-.76 / .74-.89.
+    private const int Bins = 64;
+    private const double CircleMaxLobe = 0.055, CrossMinLobe = 0.18, CrossMaxSolidity = 0.76, SquareMinSolidity = 0.86;
     private const double MinAreaFraction = 0.0035, HaloTouch = 0.5, MinHoleFraction = 0.04;
 
     private readonly WorldGrammar _g;
@@ -83,20 +86,64 @@ public sealed class WorldJudge
         double cx = 0, cy = 0;
         foreach (int i in region) { cx += i % w; cy += i / w; }
         cx /= region.Count; cy /= region.Count;
-        double rmax = 0;
-        foreach (int i in region) rmax = Math.Max(rmax, Sq(i % w - cx) + Sq(i / w - cy));
-        rmax = Math.Sqrt(rmax) + 0.5;
-        double fill = region.Count / (Math.PI * rmax * rmax);
         string shape;
         if (HoleArea(region, w, h) >= Math.Max(2, (int)(MinHoleFraction * region.Count))) shape = "ring";
         else
         {
+            var (a3, a4, a5) = Lobes(region, w, h, cx, cy);
             double solidity = region.Count / HullArea(region, w);
-            if (fill < PointedMaxFill) shape = solidity < StarMaxSolidity ? "star" : "triangle";
-            else if (fill >= CircleMinFill) shape = "circle";
-            else shape = solidity < CrossMaxSolidity ? "cross" : "square";
+            double strongest = Math.Max(a3, Math.Max(a4, a5));
+            if (strongest < CircleMaxLobe) shape = "circle";
+            else if (a3 == strongest) shape = "triangle";
+            else if (a4 == strongest)
+                shape = (a4 > CrossMinLobe || solidity < CrossMaxSolidity) && solidity <= SquareMinSolidity ? "cross" : "square";
+            else shape = "star";
         }
         return new WorldJudgedObject(colour, shape, (cx + 0.5) / w, (cy + 0.5) / h, region.Count);
+    }
+
+    /// <summary>
+    /// The outline's radius about the centroid as a function of angle (the farthest boundary pixel edge in each of
+    /// <see cref="Bins"/> sectors, empty sectors interpolated), and the amplitudes of its 3rd, 4th and 5th harmonics
+    /// relative to the mean radius: a triangle has three lobes, a square and a cross four, a star five, a circle none.
+    /// </summary>
+    private static (double A3, double A4, double A5) Lobes(List<int> region, int w, int h, double cx, double cy)
+    {
+        var inRegion = new HashSet<int>(region);
+        var radius = new double[Bins];
+        foreach (int i in region)
+        {
+            int x = i % w, y = i / w;
+            bool boundary = x == 0 || y == 0 || x == w - 1 || y == h - 1
+                || !inRegion.Contains(i - 1) || !inRegion.Contains(i + 1) || !inRegion.Contains(i - w) || !inRegion.Contains(i + w);
+            if (!boundary) continue;
+            double dx = x - cx, dy = y - cy;
+            int bin = (int)Math.Floor((Math.Atan2(dy, dx) + Math.PI) / (2 * Math.PI) * Bins) % Bins;
+            radius[bin] = Math.Max(radius[bin], Math.Sqrt(dx * dx + dy * dy) + 0.5);
+        }
+        var filled = Enumerable.Range(0, Bins).Where(b => radius[b] > 0).ToArray();
+        var r = new double[Bins];
+        for (int b = 0; b < Bins; b++)
+        {
+            if (radius[b] > 0) { r[b] = radius[b]; continue; }
+            // Circular linear interpolation between the nearest filled sectors on either side.
+            int next = filled.FirstOrDefault(f => f > b, filled[0] + Bins), prev = filled.LastOrDefault(f => f < b, filled[^1] - Bins);
+            double t = (double)(b - prev) / (next - prev);
+            r[b] = radius[(prev + Bins) % Bins] * (1 - t) + radius[next % Bins] * t;
+        }
+        double mean = r.Average();
+        double Amplitude(int k)
+        {
+            double re = 0, im = 0;
+            for (int n = 0; n < Bins; n++)
+            {
+                double phase = 2 * Math.PI * k * n / Bins;
+                re += r[n] * Math.Cos(phase);
+                im -= r[n] * Math.Sin(phase);
+            }
+            return 2 * Math.Sqrt(re * re + im * im) / Bins / mean;
+        }
+        return (Amplitude(3), Amplitude(4), Amplitude(5));
     }
 
     // Background pixels (not in the region) that cannot reach the region's bounding box border: enclosed holes.

@@ -21,12 +21,13 @@ public class WorldJudgeAccuracyTests(ITestOutputHelper output)
     public void ReadsCleanRendersOfTheCategory(string category) =>
         AssertAccuracy(category, soften: false, seed: 100, minimum: 0.99);
 
-    /// <summary>A 3x3 blur (edges as soft as a decoded image's) costs small pointed shapes their corners: measured
-    /// 65-95 % per category (model card); the floor guards against regressions, the bar is the clean one.</summary>
+    /// <summary>A 3x3 blur (edges as soft as a decoded image's): measured 92.5-98.3 % per category with the outline-lobe
+    /// shape rule (65-95 % with the area ratios it replaced); what is left is mostly small rings and crosses whose
+    /// blurred fringe takes a third palette colour.</summary>
     [Theory]
     [MemberData(nameof(Categories))]
     public void ReadsSoftenedRendersOfTheCategory(string category) =>
-        AssertAccuracy(category, soften: true, seed: 200, minimum: 0.6);
+        AssertAccuracy(category, soften: true, seed: 200, minimum: 0.9);
 
     [Fact]
     public void RejectsAWrongPromptForTheSameImage()
