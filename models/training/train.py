@@ -34,8 +34,10 @@ from world import World, caption as world_caption, render_scene, sample_scene  #
 REPO = os.path.dirname(os.path.dirname(HERE))
 CLIP_REFERENCE = "/work/shared/reference/clip"
 DEFAULT_ROOT = "/work/ckpt/easel-shapes-v2"
-WARM_START = os.path.join(REPO, "models", "easel-shapes-v1") if os.path.isdir(os.path.join(REPO, "models", "easel-shapes-v1")) \
-    else os.path.join(REPO, "models", "easel-shapes")
+# Warm start, first that exists: the interim v2 export committed by the last session that trained (so training adds
+# up across sessions and machines), a saved v1, the bundled model.
+WARM_START = next((p for p in (os.path.join(HERE, "warm-start", "easel-shapes-v2"), os.path.join(REPO, "models", "easel-shapes-v1"))
+                   if os.path.isdir(p)), os.path.join(REPO, "models", "easel-shapes"))
 
 
 def bucket_key(w, h):
@@ -431,6 +433,10 @@ def main():
     for s in args.redo:
         if s in run.state["done"]:
             run.state["done"].remove(s)
+    warm_tokenizer = os.path.join(args.warm_start, "tokenizer") if args.warm_start else ""
+    if not os.path.exists(os.path.join(run.out, "tokenizer", "vocab.json")) and \
+            os.path.exists(os.path.join(warm_tokenizer, "vocab.json")) and "warm-start" in warm_tokenizer:
+        shutil.copytree(warm_tokenizer, os.path.join(run.out, "tokenizer"))  # the same v2 vocabulary, no ../shared needed
     if not os.path.exists(os.path.join(run.out, "tokenizer", "vocab.json")):
         import subprocess
         subprocess.check_call([sys.executable, os.path.join(HERE, "make_vocab.py"), CLIP_REFERENCE, os.path.join(run.out, "tokenizer")])

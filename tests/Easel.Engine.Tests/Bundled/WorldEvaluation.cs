@@ -67,6 +67,75 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
         }
     }
 
+    /// <summary>The same held-out prompts (every category in turn) on another canvas: right when the judge counts as
+    /// many objects as the scene has, so a tiled duplicate or a lost object fails.</summary>
+    public async Task<CategoryResult> CountsAtSize(int width, int height, int prompts, long seedBase = 30_000)
+    {
+        var rng = new Random(7_000 + width * 1_000 + height);
+        int right = 0, withObjects = 0;
+        var failures = new List<string>();
+        for (int i = 0; i < prompts; i++)
+        {
+            var category = WorldCategory.All[i % WorldCategory.All.Count];
+            var scene = _sampler.EvalScene(category, i, rng, width, height);
+            var prompt = _sampler.Caption(scene, rng, evalPhrasing: true);
+            var j = await Judge(prompt, seedBase + i, width, height);
+            if (j.Objects.Count > 0) withObjects++;
+            if (j.Objects.Count == scene.Objects.Count) right++;
+            else if (failures.Count < 6) failures.Add($"\"{prompt}\" (seed {seedBase + i}, wants {scene.Objects.Count}) -> {j}");
+        }
+        return new CategoryResult($"count at {width}x{height}", right, withObjects, prompts, failures);
+    }
+
+    /// <summary>Variations of generated images (colour-category prompts: colour, shape and background said, position
+    /// and size not): how many variations keep every said attribute, and how many pairs of variations of one source are
+    /// within <paramref name="sameDb"/> dB of each other (near copies).</summary>
+    public async Task<(CategoryResult Kept, int ClosePairs, int Pairs, double MinPsnr)> Variations(int sources, int variations = 3,
+        double sameDb = 30, long seedBase = 40_000)
+    {
+        var rng = new Random(9_001);
+        int kept = 0, total = 0, withObjects = 0, close = 0, pairs = 0;
+        double min = double.PositiveInfinity;
+        var failures = new List<string>();
+        for (int i = 0; i < sources; i++)
+        {
+            var scene = _sampler.EvalScene(WorldCategory.Colors, i, rng);
+            var prompt = _sampler.Caption(scene, rng, evalPhrasing: true);
+            var source = await Generate(prompt, seedBase + i, 64, 64);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            var result = await engine.VaryAsync(new EditRequest
+            {
+                Image = source,
+                Generation = new GenerateRequest { Prompt = prompt, Seed = seedBase + 500 + i * variations, Count = variations, Model = model },
+            }, cancellationToken: timeout.Token);
+            var images = result.Images.Select(r => Image.Load<Rgb24>(r.Path)).ToList();
+            try
+            {
+                foreach (var image in images)
+                {
+                    var j = _judge.Judge(image);
+                    total++;
+                    if (j.Objects.Count > 0) withObjects++;
+                    if (WorldGrade.Passes(grammar, scene, j)) kept++;
+                    else if (failures.Count < 6) failures.Add($"variation of \"{prompt}\" (seed {seedBase + i}) -> {j}");
+                }
+                for (int a = 0; a < images.Count; a++)
+                    for (int b = a + 1; b < images.Count; b++)
+                    {
+                        double psnr = ImageMath.Psnr(images[a], images[b]);
+                        min = Math.Min(min, psnr);
+                        pairs++;
+                        if (psnr >= sameDb) close++;
+                    }
+            }
+            finally
+            {
+                foreach (var image in images) image.Dispose();
+            }
+        }
+        return (new CategoryResult("variations keep said attributes", kept, withObjects, total, failures), close, pairs, min);
+    }
+
     private async Task<WorldJudgement> Judge(string prompt, long seed, int width, int height)
     {
         using var image = Image.Load<Rgb24>(await Generate(prompt, seed, width, height));
