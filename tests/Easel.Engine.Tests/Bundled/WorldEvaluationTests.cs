@@ -13,8 +13,8 @@ namespace Easel.Engine.Tests.Bundled;
 /// <summary>
 /// The world evaluation (issue 13's table) on the bundled model: GenEval-style categories, diversity across seeds,
 /// object counts at other canvases and variations, on held-out prompts with fixed seeds. CI runs a fixed subset per
-/// category; the model card's numbers are the same code with EASEL_WORLD_EVAL_PROMPTS=100 (EASEL_WORLD_EVAL_MODELS
-/// points it at another export, EASEL_WORLD_EVAL_REPORT writes the markdown table to a file).
+/// category; the model card's numbers are the same code with EASEL_WORLD_EVAL_PROMPTS=100 (EASEL_WORLD_EVAL_MODELS and
+/// EASEL_WORLD_EVAL_MODEL point it at another export, EASEL_WORLD_EVAL_REPORT writes the markdown table to a file).
 /// </summary>
 public class WorldEvaluationTests(ITestOutputHelper output)
 {
@@ -41,6 +41,10 @@ public class WorldEvaluationTests(ITestOutputHelper output)
 
     private const int MinDiversityCells = 1;
 
+    /// <summary>The model to judge by name (EASEL_WORLD_EVAL_MODEL, a folder under EASEL_WORLD_EVAL_MODELS, e.g.
+    /// easel-shapes-v2 for models/training/warm-start); default: the bundled model.</summary>
+    private static string? EvalModel => Environment.GetEnvironmentVariable("EASEL_WORLD_EVAL_MODEL") is { Length: > 0 } m ? m : null;
+
     [Fact]
     public async Task HeldOutWorldPromptsAreMeasuredPerCategory()
     {
@@ -52,7 +56,7 @@ public class WorldEvaluationTests(ITestOutputHelper output)
             ExecutionProvider = "cpu",
             ModelsPath = Environment.GetEnvironmentVariable("EASEL_WORLD_EVAL_MODELS"),
         });
-        var eval = new WorldEvaluation(engine, G);
+        var eval = new WorldEvaluation(engine, G, EvalModel);
         var table = new StringBuilder("| category | right | rate | bar |\n|---|---|---|---|\n");
         var failed = new List<string>();
         void Report(WorldEvaluation.CategoryResult r, string floorKey)
@@ -102,7 +106,7 @@ public class WorldEvaluationTests(ITestOutputHelper output)
     public void TheJudgeReadsGroundTruthDecodedByTheBundledVae()
     {
         var folder = Environment.GetEnvironmentVariable("EASEL_WORLD_EVAL_MODELS") is { Length: > 0 } models
-            ? Path.Combine(models, "easel-shapes") : RepoPaths.BundledModel;
+            ? Path.Combine(models, EvalModel ?? "easel-shapes") : RepoPaths.BundledModel;
         var options = new SessionOptionsFactory(ExecutionProviderKind.Cpu, NullLogger.Instance);
         using var encoder = OnnxModel.Load(Path.Combine(folder, "vae_encoder", "model.onnx"), options);
         using var decoder = OnnxModel.Load(Path.Combine(folder, "vae_decoder", "model.onnx"), options);
