@@ -55,11 +55,7 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
                 if (j.Objects.Count > 0) { cells.Add(grammar.CellOf(j.Objects[0].X, j.Objects[0].Y)); judged++; }
                 if (images.Count < 8) images.Add(image); else image.Dispose();
             }
-            double min = double.PositiveInfinity;
-            for (int a = 0; a < images.Count; a++)
-                for (int b = a + 1; b < images.Count; b++)
-                    min = Math.Min(min, ImageMath.Psnr(images[a], images[b]));
-            return (cells.Count, min, judged);
+            return (cells.Count, Pairs(images, double.PositiveInfinity).Min, judged);
         }
         finally
         {
@@ -119,14 +115,10 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
                     if (WorldGrade.Passes(grammar, scene, j)) kept++;
                     else if (failures.Count < 6) failures.Add($"variation of \"{prompt}\" (seed {seedBase + i}) -> {j}");
                 }
-                for (int a = 0; a < images.Count; a++)
-                    for (int b = a + 1; b < images.Count; b++)
-                    {
-                        double psnr = ImageMath.Psnr(images[a], images[b]);
-                        min = Math.Min(min, psnr);
-                        pairs++;
-                        if (psnr >= sameDb) close++;
-                    }
+                var (pairMin, pairClose, pairCount) = Pairs(images, sameDb);
+                min = Math.Min(min, pairMin);
+                close += pairClose;
+                pairs += pairCount;
             }
             finally
             {
@@ -134,6 +126,23 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
             }
         }
         return (new CategoryResult("variations keep said attributes", kept, withObjects, total, failures), close, pairs, min);
+    }
+
+    /// <summary>Over every pair of images: the smallest PSNR, how many pairs are at least <paramref name="sameDb"/> dB
+    /// (near copies), and the number of pairs.</summary>
+    private static (double Min, int Close, int Count) Pairs(IReadOnlyList<Image<Rgb24>> images, double sameDb)
+    {
+        double min = double.PositiveInfinity;
+        int close = 0, count = 0;
+        for (int a = 0; a < images.Count; a++)
+            for (int b = a + 1; b < images.Count; b++)
+            {
+                double psnr = ImageMath.Psnr(images[a], images[b]);
+                min = Math.Min(min, psnr);
+                close += psnr >= sameDb ? 1 : 0;
+                count++;
+            }
+        return (min, close, count);
     }
 
     private async Task<WorldJudgement> Judge(string prompt, long seed, int width, int height)
