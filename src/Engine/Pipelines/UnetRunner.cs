@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Easel.Engine.Models;
 using Easel.Engine.Onnx;
 using Easel.Engine.Tensors;
@@ -67,6 +68,7 @@ internal sealed class UnetRunner : IDisposable
     /// at most <see cref="Images"/>) into <paramref name="predictions"/>; <paramref name="extraChannels"/> (inpaint mask
     /// + masked-image latents, [1,E,h,w]) are appended on the channel axis of every image.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Predict(IReadOnlyList<float[]> scaledLatents, int[] latentShape, Tensor? extraChannels, double timestep,
         IReadOnlyList<float[]> predictions, RunTimings? timings, CancellationToken ct)
     {
@@ -165,6 +167,7 @@ internal sealed class UnetRunner : IDisposable
     }
 
     /// <summary>[C,h,w] into [C,H,W], repeating the last row and column (what <see cref="Tensor.PadSpatial"/> does).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WritePadded(ReadOnlySpan<float> source, int c, int h, int w, Span<float> target, int height, int width)
     {
         for (int ch = 0; ch < c; ch++)
@@ -178,6 +181,7 @@ internal sealed class UnetRunner : IDisposable
     }
 
     /// <summary>The top-left [C,h,w] of [C,H,W].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Crop(ReadOnlySpan<float> source, int c, int height, int width, int h, int w, Span<float> target)
     {
         for (int ch = 0; ch < c; ch++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Easel.Engine.Models;
 using Easel.Engine.Onnx;
 using Easel.Engine.Tensors;
@@ -25,6 +26,7 @@ internal sealed class VaeCodec(ModelFolder model)
     }
 
     /// <summary>NaN or infinity would be saved as a flat image that looks like a success: fail naming the component.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RequireFinite(float[] values, string component)
     {
         foreach (var v in values)

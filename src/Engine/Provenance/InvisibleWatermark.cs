@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -24,7 +25,7 @@ public static class InvisibleWatermark
     private const int EmbedPasses = 4; // each pass re-measures the rounded image and corrects what rounding and resampling undid
     private const ulong Key = 0x45617365_6C574D31; // "EaselWM1"
 
-    private static readonly Dct2D Dct = new(PlaneSize);
+    private static readonly Dct2D Dct = new(PlaneSize, HighestFrequency); // every carrier lies in the band
     private static readonly (int[] Index, double[] Direction, double Dither)[] Carriers = BuildCarriers();
 
     /// <summary>
@@ -32,6 +33,7 @@ public static class InvisibleWatermark
     /// <paramref name="region"/> (row-major weights in [0, 1], one per pixel) limits where pixels may change: an
     /// inpaint's repainted area, so the pixels outside its mask stay exact. A small region may not carry a readable mark.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Embed(Image<Rgb24> image, WatermarkPayload payload, float[]? region = null)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -117,6 +119,7 @@ public static class InvisibleWatermark
         return (Math.Round((p - offset) / Step) * Step) + offset;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] Luma(Rgb24[] pixels)
     {
         var luma = new float[pixels.Length];

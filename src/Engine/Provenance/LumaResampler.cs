@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Easel.Engine.Provenance;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Easel.Engine.Provenance;
 /// </summary>
 internal static class LumaResampler
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float[] Resample(float[] source, int width, int height, int toWidth, int toHeight)
     {
         var rows = new float[toWidth * height];

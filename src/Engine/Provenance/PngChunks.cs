@@ -3,27 +3,39 @@ using System.Text;
 
 namespace Easel.Engine.Provenance;
 
-/// <summary>Raw PNG chunk surgery for what the image library does not write: an uncompressed iTXt chunk after IHDR.</summary>
+/// <summary>PNG chunks: writing any chunk (with its CRC) and text chunks, and reading an uncompressed iTXt back.</summary>
 public static class PngChunks
 {
     private static readonly uint[] CrcTable = BuildCrcTable();
 
-    /// <summary>Returns <paramref name="png"/> with an uncompressed iTXt chunk inserted right after IHDR.</summary>
-    public static byte[] InsertInternationalText(byte[] png, string keyword, string text)
+    /// <summary>One chunk: length, type, data, CRC of type and data.</summary>
+    public static void Write(Stream png, string type, ReadOnlySpan<byte> data)
     {
-        const int signature = 8, ihdrChunk = 4 + 4 + 13 + 4;
-        if (png.Length < signature + ihdrChunk || Encoding.ASCII.GetString(png, 12, 4) != "IHDR")
-            throw new ArgumentException("not a PNG with IHDR first", nameof(png));
-        // keyword NUL, compression flag 0, method 0, empty language tag NUL, empty translated keyword NUL, UTF-8 text.
-        var data = new List<byte>(Encoding.Latin1.GetBytes(keyword)) { 0, 0, 0, 0, 0 };
-        data.AddRange(Encoding.UTF8.GetBytes(text));
-        var chunk = new byte[12 + data.Count];
-        BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)data.Count);
-        Encoding.ASCII.GetBytes("iTXt", chunk.AsSpan(4));
-        data.CopyTo(chunk, 8);
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Count), Crc(chunk.AsSpan(4, 4 + data.Count)));
-        int at = signature + ihdrChunk;
-        return [.. png.AsSpan(0, at), .. chunk, .. png.AsSpan(at)];
+        Span<byte> head = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt32BigEndian(head, (uint)data.Length);
+        Encoding.ASCII.GetBytes(type, head[4..]);
+        uint crc = Crc(data, Crc(head[4..], 0xFFFFFFFF)) ^ 0xFFFFFFFF;
+        png.Write(head);
+        png.Write(data);
+        Span<byte> tail = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(tail, crc);
+        png.Write(tail);
+    }
+
+    /// <summary>
+    /// A text chunk: tEXt (Latin-1) or, when <paramref name="international"/>, an uncompressed iTXt (UTF-8, no
+    /// language tag or translated keyword).
+    /// </summary>
+    public static void WriteText(Stream png, string keyword, string text, bool international)
+    {
+        var name = Encoding.Latin1.GetBytes(keyword);
+        var value = international ? Encoding.UTF8.GetBytes(text) : Encoding.Latin1.GetBytes(text);
+        // iTXt: keyword NUL, compression flag 0, method 0, empty language tag NUL, empty translated keyword NUL, text.
+        int separator = international ? 5 : 1;
+        var data = new byte[name.Length + separator + value.Length];
+        name.CopyTo(data, 0);
+        value.CopyTo(data, name.Length + separator);
+        Write(png, international ? "iTXt" : "tEXt", data);
     }
 
     /// <summary>The text of the first iTXt chunk with <paramref name="keyword"/> (uncompressed only), or null.</summary>
@@ -55,11 +67,11 @@ public static class PngChunks
         return null;
     }
 
-    private static uint Crc(ReadOnlySpan<byte> bytes)
+    /// <summary>CRC-32 (ISO 3309, as PNG uses) continued from <paramref name="c"/>; the caller inverts the final value.</summary>
+    private static uint Crc(ReadOnlySpan<byte> bytes, uint c)
     {
-        uint c = 0xFFFFFFFF;
         foreach (var b in bytes) c = CrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
-        return c ^ 0xFFFFFFFF;
+        return c;
     }
 
     private static uint[] BuildCrcTable()
