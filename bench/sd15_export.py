@@ -11,6 +11,12 @@ is 3.4 GB of random fp32 weights (or half that with --fp16).
     nice -n 10 python3 bench/sd15_export.py --diffusers /work/scratch/perf/diffusers/src --out /work/scratch/perf/sd15
 
 --tiny exports the same architecture with narrow layers (for testing this script and the GPU script on a CPU).
+
+Attention is exported as torch >= 2 exports scaled_dot_product_attention (what real SD exports made with optimum or
+diffusers' converter on torch 2 contain): q and k each scaled by sqrt(scale), MatMul, Softmax, MatMul. Torch 1.13 has
+no SDPA, and diffusers' fallback there traces to baddbmm(empty, q, kᵀ, beta=0), which exports as a ConstantOfShape of
+zeros, a Mul by 0 and an Add on the [batch·heads, tokens, tokens] scores: 3 × 1.07 GB at 512² that no real export
+carries. --attention baddbmm keeps that graph.
 """
 import argparse
 import importlib.machinery
@@ -89,6 +95,21 @@ def build_text_encoder(torch, width, layers, vocab=49408):
     return ClipSizedTextEncoder().eval()
 
 
+def use_sdpa_attention_graph(torch):
+    """Scores as torch >= 2's ONNX export of scaled_dot_product_attention writes them (same values, other rounding)."""
+    import math
+    from diffusers.models.attention_processor import Attention
+
+    def scores(self, query, key, attention_mask=None):
+        root = math.sqrt(self.scale)
+        logits = torch.matmul(query * root, key.transpose(-1, -2) * root)
+        if attention_mask is not None:
+            logits = logits + attention_mask
+        return logits.softmax(dim=-1).to(query.dtype)
+
+    Attention.get_attention_scores = scores
+
+
 def export(torch, module, args, path, inputs, outputs, dynamic, fp16):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     if fp16:
@@ -106,6 +127,8 @@ def main():
     ap.add_argument("--tiny", action="store_true", help="same architecture, narrow layers (tests)")
     ap.add_argument("--fp16", action="store_true", help="export float16 weights and inputs (GPU)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--attention", choices=["sdpa", "baddbmm"], default="sdpa",
+                    help="attention graph: as torch >= 2 exports SDPA (default), or torch 1.13's baddbmm fallback")
     a = ap.parse_args()
 
     stub_modules()
@@ -114,6 +137,8 @@ def main():
     from diffusers.models.unet_2d_condition import UNet2DConditionModel
     from diffusers.models.autoencoder_kl import AutoencoderKL
 
+    if a.attention == "sdpa":
+        use_sdpa_attention_graph(torch)
     torch.manual_seed(a.seed)
     unet_cfg, vae_cfg = (TINY_UNET, TINY_VAE) if a.tiny else (SD15_UNET, SD15_VAE)
     width = unet_cfg["cross_attention_dim"]

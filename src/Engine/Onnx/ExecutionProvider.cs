@@ -46,6 +46,8 @@ public sealed class SessionOptionsFactory
             throw new EaselException($"Onnx:IntraOpThreads: {_runtime.IntraOpThreads} is outside the allowed range 0–1024 (0: one per physical core).");
         if (_runtime.InterOpThreads < 0 || _runtime.InterOpThreads > 1024)
             throw new EaselException($"Onnx:InterOpThreads: {_runtime.InterOpThreads} is outside the allowed range 0–1024 (0: ONNX Runtime's default).");
+        if (_runtime.MallocMmapThreshold != 0 && (_runtime.MallocMmapThreshold < 4096 || _runtime.MallocMmapThreshold > OnnxRuntimeOptions.MaxMallocMmapThreshold))
+            throw new EaselException($"Onnx:MallocMmapThreshold: {_runtime.MallocMmapThreshold} is outside the allowed range 4096–{OnnxRuntimeOptions.MaxMallocMmapThreshold} bytes (0: glibc's default).");
     }
 
     /// <summary>The session settings in use.</summary>
@@ -84,6 +86,7 @@ public sealed class SessionOptionsFactory
 
     public SessionOptions Create()
     {
+        NativeHeap.SetMmapThreshold(_runtime.MallocMmapThreshold);
         SessionOptions options;
         try
         {

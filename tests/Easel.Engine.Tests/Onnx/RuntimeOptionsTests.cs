@@ -17,6 +17,7 @@ public class RuntimeOptionsTests
             ["Easel__Onnx__ArenaSameAsRequested"] = "true",
             ["Easel__Onnx__MemoryPattern"] = "false",
             ["Easel__Onnx__ParallelSessionCreation"] = "false",
+            ["Easel__Onnx__MallocMmapThreshold"] = "0",
             ["EASEL_GRAPH_OPTIMIZATION"] = "basic",
             ["EASEL_UNET_BATCH"] = "4",
             ["EASEL_WARM_UP"] = "true",
@@ -27,21 +28,25 @@ public class RuntimeOptionsTests
         Assert.True(options.Onnx.ArenaSameAsRequested);
         Assert.False(options.Onnx.MemoryPattern);
         Assert.False(options.Onnx.ParallelSessionCreation);
+        Assert.Equal(0, options.Onnx.MallocMmapThreshold);
         Assert.Equal("basic", options.Onnx.GraphOptimization);
         Assert.Equal(4, options.UnetBatch);
         Assert.True(options.WarmUp);
 
         var defaults = EaselConfiguration.FromEnvironment(new Hashtable());
         Assert.Equal((0, "all", 0, false, false), (defaults.Onnx.IntraOpThreads, defaults.Onnx.GraphOptimization, defaults.UnetBatch, defaults.WarmUp, defaults.Onnx.CpuMemoryArena));
+        Assert.Equal(1 << 20, defaults.Onnx.MallocMmapThreshold);
     }
 
     [Theory]
     [InlineData("fastest", "Onnx:GraphOptimization", "disabled, basic, extended, all")]
     [InlineData("threads", "Onnx:IntraOpThreads", "0–1024")]
+    [InlineData("mmap", "Onnx:MallocMmapThreshold", "4096–33554432")]
     public void BadValuesAreRefusedNamingTheSettingAndWhatItTakes(string what, string field, string allowed)
     {
         var options = new EaselOptions { ExecutionProvider = "cpu" };
         if (what == "threads") options.Onnx.IntraOpThreads = -2;
+        else if (what == "mmap") options.Onnx.MallocMmapThreshold = 64 << 20;
         else options.Onnx.GraphOptimization = what;
         var ex = Assert.Throws<EaselException>(() => new EaselEngine(options));
         Assert.Contains(field, ex.Message, StringComparison.Ordinal);
