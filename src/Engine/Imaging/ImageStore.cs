@@ -74,7 +74,7 @@ public sealed partial class ImageStore
         var saved = new List<StoredImage>();
         try
         {
-            System.IO.Directory.CreateDirectory(PartialDirectory); // removed since it was proven
+            System.IO.Directory.CreateDirectory(PartialDirectory); // the folder may have been removed after it was proven
             foreach (var (png, _) in images)
             {
                 var temp = System.IO.Path.Combine(PartialDirectory, $"{Environment.ProcessId}-{Guid.NewGuid():N}.png");

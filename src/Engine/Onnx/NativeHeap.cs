@@ -13,7 +13,7 @@ internal static partial class NativeHeap
 {
     private const int MmapThreshold = -3; // M_MMAP_THRESHOLD in malloc.h
     private static readonly object Gate = new();
-    private static bool _applied;
+    private static bool? _applied; // null until tried: a platform that refuses is asked once, not per session
 
     /// <summary>Applies <paramref name="bytes"/> (0: leave glibc's own) once; false where there is no glibc to tune.</summary>
     public static bool SetMmapThreshold(int bytes)
@@ -21,7 +21,7 @@ internal static partial class NativeHeap
         if (bytes == 0 || !OperatingSystem.IsLinux()) return false;
         lock (Gate)
         {
-            if (_applied) return true;
+            if (_applied is { } done) return done;
             try
             {
                 _applied = MallOpt(MmapThreshold, bytes) == 1;
@@ -30,7 +30,7 @@ internal static partial class NativeHeap
             {
                 _applied = false; // not glibc (e.g. musl without mallopt)
             }
-            return _applied;
+            return _applied.Value;
         }
     }
 
