@@ -58,7 +58,8 @@ def main():
     def torch_generation(seed):
         cond, _ = te(torch.tensor([tok(prompt)]))
         uncond, _ = te(torch.tensor([tok("")]))
-        noise = torch.from_numpy(easel_noise(seed, 4 * 8 * 8)).reshape(1, 4, 8, 8)
+        side = 64 // 2 ** (len(vae_cfg["block_out_channels"]) - 1)  # latent side at 64x64 (8x or 4x VAE)
+        noise = torch.from_numpy(easel_noise(seed, 4 * side * side)).reshape(1, 4, side, side)
         lat = sample(unet, cond, uncond, noise, a.steps, 7.5)
         x = dec(lat / vae_cfg["scaling_factor"]).clamp(-1, 1)
         return ((x + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)

@@ -129,7 +129,7 @@ def export_all(run):
         for side in (4, 5, 7, 16):
             z = torch.randn(1, 4, side, side)
             assert unet(z, timestep[:1], hidden[:1]).shape == z.shape
-            assert dec(z).shape[-1] == 8 * side
+            assert dec(z).shape[-1] == run.vae_factor * side
     write_json(os.path.join(out, "reference", "tokens.json"), token_cases(run, tok))
     write_configs(run, te, unet, scaling)
     info["folder_bytes"] = folder_bytes(out)
@@ -176,10 +176,13 @@ def write_configs(run, te, unet, scaling):
     write_json(os.path.join(out, "vae_decoder", "config.json"), vae)
     write_json(os.path.join(out, "unet", "config.json"), {
         "_class_name": "UNet2DConditionModel", "_diffusers_version": DIFFUSERS_VERSION, "act_fn": "silu",
-        "attention_head_dim": c["heads"], "block_out_channels": [c["c0"], c["c1"]],
-        "cross_attention_dim": c["text_dim"], "down_block_types": ["CrossAttnDownBlock2D", "DownBlock2D"],
-        "mid_block_type": "UNetMidBlock2DCrossAttn", "up_block_types": ["CrossAttnUpBlock2D"],
-        "in_channels": 4, "out_channels": 4, "layers_per_block": 1, "norm_num_groups": 8, "sample_size": 8,
+        "attention_head_dim": c["heads"], "block_out_channels": run.unet_blocks(),
+        "cross_attention_dim": c["text_dim"],
+        "down_block_types": (["DownBlock2D"] if c.get("ct") else []) + ["CrossAttnDownBlock2D", "DownBlock2D"],
+        "mid_block_type": "UNetMidBlock2DCrossAttn",
+        "up_block_types": ["CrossAttnUpBlock2D"] + (["UpBlock2D"] if c.get("ct") else []),
+        "in_channels": 4, "out_channels": 4, "layers_per_block": 1, "norm_num_groups": 8,
+        "sample_size": 64 // run.vae_factor,
         "time_embedding_dim": c["emb_dim"], "addition_embed_type": "attention_pooled_text"})
     write_json(os.path.join(out, "text_encoder", "config.json"), {
         "_name_or_path": "easel-shapes", "architectures": ["CLIPTextModel"], "model_type": "clip_text_model",
@@ -232,7 +235,8 @@ def write_samples(run, te, unet, dec, per_category=3):
     prompts = [caption(run.wd, sc, rng, eval_phrasing=True) for sc in scenes]
     cond, _ = te(torch.tensor([tok(p) for p in prompts]))
     uncond, _ = te(torch.tensor([tok("")] * len(prompts)))
-    noise = torch.randn((len(prompts), 4, 8, 8), generator=torch.Generator().manual_seed(11))
+    side = 64 // run.vae_factor
+    noise = torch.randn((len(prompts), 4, side, side), generator=torch.Generator().manual_seed(11))
     lat = sample(unet, cond, uncond, noise, run.cfg["eval"]["steps"], run.cfg["eval"]["guidance"])
     x = dec(lat / run.state["latents"]["scaling_factor"]).clamp(-1, 1)
     imgs = ((x.permute(0, 2, 3, 1).numpy() + 1) * 127.5).round().clip(0, 255).astype(np.uint8)
@@ -250,7 +254,8 @@ def time_pipeline(run, te, unet, dec, steps):
     from diffusion import sample
     tok = run.tokenizer()
     ids = torch.tensor([tok("a red circle on a blue background"), tok("")])
-    z = torch.randn(2, 4, 8, 8)
+    side = 64 // run.vae_factor
+    z = torch.randn(2, 4, side, side)
     t = torch.tensor([500, 500])
     ctx, _ = te(ids)
     for _ in range(3):
@@ -261,7 +266,7 @@ def time_pipeline(run, te, unet, dec, steps):
     unet_ms = (time.time() - t0) / 20 * 1000
     t0 = time.time()
     ctx, _ = te(ids)
-    lat = sample(unet, ctx[:1], ctx[1:], torch.randn(1, 4, 8, 8), steps, 7.5)
+    lat = sample(unet, ctx[:1], ctx[1:], torch.randn(1, 4, side, side), steps, 7.5)
     dec(lat)
     return {"torch_unet_batch2_ms": round(unet_ms, 2), "torch_pipeline_20_steps_s": round(time.time() - t0, 3)}
 

@@ -172,20 +172,28 @@ class SpatialTransformer(nn.Module):
 
 
 class UNet(nn.Module):
-    """Two-level conditional UNet: 8x8 level (c0) and 4x4 level (c1) with attention, epsilon prediction.
+    """Conditional UNet, epsilon prediction: an attention level (c0) and a half-size level (c1), optionally inside a
+    full-resolution level without attention (ct: ResBlocks only, for the 4x VAE's 16x16 latents at 64x64, where
+    attention over every cell would cost 4x and the shapes' edges are local work).
 
     Besides cross-attention, an attention-pooled summary of the text states is added to the time embedding and
     drives FiLM in every ResBlock: a cheap global path for colour and shape that trains much faster on CPU.
     """
 
-    def __init__(self, ctx_dim, c0=96, c1=192, emb_dim=256, heads=4, latent=4, coord_freqs=(1, 2, 4)):
+    def __init__(self, ctx_dim, c0=96, c1=192, emb_dim=256, heads=4, latent=4, coord_freqs=(1, 2, 4), ct=None):
         super().__init__()
         self.emb_dim = emb_dim
+        self.ct = ct
         self.coord_freqs = coord_freqs
         self.time_mlp = nn.Sequential(nn.Linear(emb_dim, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
         self.pool_query = nn.Parameter(torch.randn(ctx_dim) * ctx_dim ** -0.5)
         self.text_mlp = nn.Sequential(nn.Linear(ctx_dim, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
-        self.conv_in = nn.Conv2d(latent + 4 * len(coord_freqs), c0, 3, padding=1)
+        c_in = ct or c0
+        self.conv_in = nn.Conv2d(latent + 4 * len(coord_freqs), c_in, 3, padding=1)
+        if ct:
+            self.top_down = ResBlock(ct, ct, emb_dim)
+            self.top_pool = nn.Conv2d(ct, c0, 3, stride=2, padding=1)
+            self.top_up = ResBlock(c0 + ct, ct, emb_dim)
         self.down0 = ResBlock(c0, c0, emb_dim)
         self.attn_d0 = SpatialTransformer(c0, ctx_dim, heads)
         self.downsample = nn.Conv2d(c0, c0, 3, stride=2, padding=1)
@@ -195,7 +203,7 @@ class UNet(nn.Module):
         self.up0 = ResBlock(c1 + c0, c0, emb_dim)
         self.attn_u0 = SpatialTransformer(c0, ctx_dim, heads)
         self.up0b = ResBlock(2 * c0, c0, emb_dim)
-        self.out = nn.Sequential(norm(c0), nn.SiLU(), nn.Conv2d(c0, latent, 3, padding=1))
+        self.out = nn.Sequential(norm(c_in), nn.SiLU(), nn.Conv2d(c_in, latent, 3, padding=1))
         nn.init.zeros_(self.out[-1].weight)
         nn.init.zeros_(self.out[-1].bias)
 
@@ -206,6 +214,9 @@ class UNet(nn.Module):
         emb = self.time_mlp(timestep_embedding(timestep, self.emb_dim)) + self.text_mlp(pooled)
 
         x0 = self.conv_in(torch.cat([sample, self.coordinates(sample)], dim=1))
+        if self.ct:
+            ht = self.top_down(x0, emb)
+            x0 = self.top_pool(ht)
         h0 = self.attn_d0(self.down0(x0, emb), ctx)
         h = self.down1(self.downsample(h0), emb)
         h = self.mid(self.attn_mid(h, ctx), emb)
@@ -213,6 +224,8 @@ class UNet(nn.Module):
         h = F.interpolate(h, size=h0.shape[-2:], mode="nearest")
         h = self.attn_u0(self.up0(torch.cat([h, h0], 1), emb), ctx)
         h = self.up0b(torch.cat([h, x0], 1), emb)
+        if self.ct:
+            h = self.top_up(torch.cat([F.interpolate(h, size=ht.shape[-2:], mode="nearest"), ht], 1), emb)
         return self.out(h)
 
 

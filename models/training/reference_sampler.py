@@ -69,14 +69,16 @@ def load_models(model):
     vae_cfg = json.load(open(os.path.join(model, "vae_decoder", "config.json")))
     te = TextEncoder(len(tok.encoder), tok.eos, dim=te_cfg["hidden_size"], layers=te_cfg["num_hidden_layers"],
                      heads=te_cfg["num_attention_heads"])
-    c0, c1 = unet_cfg["block_out_channels"]
-    unet = UNet(te_cfg["hidden_size"], c0=c0, c1=c1, emb_dim=unet_cfg["time_embedding_dim"], heads=unet_cfg["attention_head_dim"])
+    *top, c0, c1 = unet_cfg["block_out_channels"]  # [c0, c1] (v1, v2) or [ct, c0, c1] (4x VAE)
+    unet = UNet(te_cfg["hidden_size"], c0=c0, c1=c1, emb_dim=unet_cfg["time_embedding_dim"], heads=unet_cfg["attention_head_dim"],
+                ct=top[0] if top else None)
     dec = VaeDecoder(vae_cfg["block_out_channels"])
+    side = unet_cfg["sample_size"]  # latent side at 64x64
     ids = torch.tensor([tok("a red circle")] * 2)
     missing = load_from_onnx(TextEncoderGraph(te), os.path.join(model, "text_encoder", "model.onnx"), (ids,), *GRAPHS["text_encoder"])[1]
     missing += load_from_onnx(unet, os.path.join(model, "unet", "model.onnx"),
-                              (torch.randn(2, 4, 8, 8), torch.tensor([1, 2]), torch.randn(2, 77, te_cfg["hidden_size"])), *GRAPHS["unet"])[1]
-    missing += load_from_onnx(VaeDecoderGraph(dec), os.path.join(model, "vae_decoder", "model.onnx"), (torch.randn(1, 4, 8, 8),),
+                              (torch.randn(2, 4, side, side), torch.tensor([1, 2]), torch.randn(2, 77, te_cfg["hidden_size"])), *GRAPHS["unet"])[1]
+    missing += load_from_onnx(VaeDecoderGraph(dec), os.path.join(model, "vae_decoder", "model.onnx"), (torch.randn(1, 4, side, side),),
                               *GRAPHS["vae_decoder"])[1]
     assert not missing, missing
     return tok, te.eval(), unet.eval(), dec.eval(), vae_cfg
@@ -92,7 +94,8 @@ def main():
     steps, guidance = index["easel"]["steps"], index["easel"]["guidance"]
     cond, _ = te(torch.tensor([tok(prompt)]))
     uncond, _ = te(torch.tensor([tok("")]))
-    noise = torch.from_numpy(easel_noise(seed, 4 * 8 * 8)).reshape(1, 4, 8, 8)
+    side = 64 // 2 ** (len(vae_cfg["block_out_channels"]) - 1)
+    noise = torch.from_numpy(easel_noise(seed, 4 * side * side)).reshape(1, 4, side, side)
     lat = sample(unet, cond, uncond, noise, steps, guidance)
     x = dec(lat / vae_cfg["scaling_factor"]).clamp(-1, 1)[0].permute(1, 2, 0).numpy()
     pixels = np.clip(np.round((x + 1) * 127.5), 0, 255).astype(np.uint8)

@@ -74,6 +74,15 @@ class Run:
     def path(self, name):
         return os.path.join(self.work, name)
 
+    @property
+    def vae_factor(self):
+        """Pixels per latent cell: 2 ** (VAE levels - 1), as diffusers reads block_out_channels."""
+        return 2 ** (len(self.cfg["vae"]["channels"]) - 1)
+
+    def warm_config(self, component):
+        path = os.path.join(self.warm, component, "config.json") if self.warm else ""
+        return json.load(open(path)) if os.path.exists(path) else {}
+
     def seed(self, *keys):
         """Deterministic RNG for (stage, step, ...) so a resumed run draws the same batches."""
         return np.random.default_rng([self.cfg["seed"], *keys])
@@ -215,28 +224,20 @@ class Run:
         torch.manual_seed(self.cfg["seed"])
         enc, dec = self.vae_modules()
         if self.warm and not os.path.exists(self.path("vae.pt")):
-            self.warm_start_vae(enc, dec)
-        bank = self.bank()
+            if self.warm_config("vae_decoder").get("block_out_channels") == list(self.cfg["vae"]["channels"]):
+                self.warm_start_vae(enc, dec)
+            else:  # another latent grid (v2's 8x VAE -> this 4x one): nothing to carry over
+                self.log(stage="vae", event="from_scratch", warm_start=self.warm,
+                         warm_channels=self.warm_config("vae_decoder").get("block_out_channels"))
         keys, weights = self.buckets()
-        dil = torch.nn.MaxPool2d(3, stride=1, padding=1)
 
         def step_fn(step):
             rng = self.seed(1, step)
-            key = keys[int(rng.choice(len(keys), p=weights))]
-            idx = rng.integers(len(bank["ids_" + key]), size=self.batch_for(key, c["batch"]))
-            x = torch.from_numpy(to_model_pixels(bank["images_" + key][idx]))
-            m = dil(torch.from_numpy(bank["masks_" + key][idx]).float()[:, None])
+            key, idx, x, m = self.vae_batch(rng, keys, weights, c["batch"])
             z = enc(x)
-            zn = z + c["latent_noise"] * z.detach().std() * torch.randn_like(z)
-            y = dec(zn)
-            w = 1 + c["object_weight"] * m
-            err = y - x
-            rec = (w * (err.abs() + err ** 2)).mean() / w.mean()
-            edge = ((y[..., 1:, :] - y[..., :-1, :]) - (x[..., 1:, :] - x[..., :-1, :])).abs().mean() + \
-                   ((y[..., 1:] - y[..., :-1]) - (x[..., 1:] - x[..., :-1])).abs().mean()
             mean_pen = (z.mean(dim=(0, 2, 3)) ** 2).mean()
-            loss = rec + c["edge_weight"] * edge + c["mean_penalty"] * mean_pen
-            return loss, [rec.item(), edge.item(), (err ** 2).mean().item()]
+            loss, parts = self.vae_loss(dec, z, x, m, c)
+            return loss + c["mean_penalty"] * mean_pen, parts
 
         _, steps, elapsed, stopped = self.train_loop("vae", c, [enc, dec], list(enc.parameters()) + list(dec.parameters()), step_fn)
         enc.eval(), dec.eval()
@@ -244,20 +245,68 @@ class Run:
         self.log(stage="vae", event="round_trip", **rt)
         self.finish("vae", steps=steps, elapsed_s=round(elapsed, 1), stopped_by=stopped, round_trip=rt)
 
+    def vae_batch(self, rng, keys, weights, base):
+        """A batch of one canvas: bucket key, bank indices, pixels in [-1, 1], dilated object mask."""
+        bank = self.bank()
+        key = keys[int(rng.choice(len(keys), p=weights))]
+        idx = rng.integers(len(bank["ids_" + key]), size=self.batch_for(key, base))
+        x = torch.from_numpy(to_model_pixels(bank["images_" + key][idx]))
+        m = F.max_pool2d(torch.from_numpy(bank["masks_" + key][idx]).float()[:, None], 3, stride=1, padding=1)
+        return key, idx, x, m
+
+    @staticmethod
+    def vae_loss(dec, z, x, m, c):
+        """Reconstruction of x from latents z (plus c["latent_noise"] relative noise, so the decoder tolerates the
+        imperfect latents diffusion samples): L1 + L2 weighted up on object pixels, and L1 on image gradients."""
+        zn = z + c["latent_noise"] * z.detach().std() * torch.randn_like(z)
+        y = dec(zn)
+        w = 1 + c["object_weight"] * m
+        err = y - x
+        rec = (w * (err.abs() + err ** 2)).mean() / w.mean()
+        edge = ((y[..., 1:, :] - y[..., :-1, :]) - (x[..., 1:, :] - x[..., :-1, :])).abs().mean() + \
+               ((y[..., 1:] - y[..., :-1]) - (x[..., 1:] - x[..., :-1])).abs().mean()
+        return rec + c["edge_weight"] * edge, [rec.item(), edge.item(), (err ** 2).mean().item()]
+
+    # ---------------------------------------------------------------- stage 4: decoder refinement
+    def stage_decoder(self):
+        """More decoder training on the frozen encoder's cached latents: the latent space the UNet learnt stays the
+        same, so this sharpens every image the model makes without touching diffusion (and costs about half a VAE
+        step, the encoder being skipped)."""
+        c = dict(self.cfg["vae"], **self.cfg["decoder"])
+        torch.manual_seed(self.cfg["seed"] + 2)
+        _, dec = self.load_vae()
+        keys, weights = self.buckets()
+        lat_all = {k: torch.from_numpy(v) for k, v in np.load(self.path("latents.npz")).items()}
+
+        def step_fn(step):
+            rng = self.seed(4, step)
+            key, idx, x, m = self.vae_batch(rng, keys, weights, c["batch"])
+            return self.vae_loss(dec, lat_all[key][idx], x, m, c)
+
+        _, steps, elapsed, stopped = self.train_loop("decoder", c, [dec], list(dec.parameters()), step_fn)
+        dec.eval()
+        enc, _ = self.load_vae()
+        rt = self.vae_round_trip(enc, dec)
+        self.log(stage="decoder", event="round_trip", **rt)
+        self.finish("decoder", steps=steps, elapsed_s=round(elapsed, 1), stopped_by=stopped, round_trip=rt)
+
     def warm_start_vae(self, enc, dec):
         from export import VaeDecoderGraph
         from warmstart import GRAPHS, load_from_onnx
         _, miss_e = load_from_onnx(enc, os.path.join(self.warm, "vae_encoder", "model.onnx"), (torch.randn(1, 3, 64, 64),),
                                    *GRAPHS["vae_encoder"])
         _, miss_d = load_from_onnx(VaeDecoderGraph(dec), os.path.join(self.warm, "vae_decoder", "model.onnx"),
-                                   (torch.randn(1, 4, 8, 8),), *GRAPHS["vae_decoder"])
+                                   (torch.randn(1, 4, 64 // self.vae_factor, 64 // self.vae_factor),), *GRAPHS["vae_decoder"])
         self.log(stage="vae", event="warm_start", source=self.warm, missing=miss_e + miss_d)
 
     def load_vae(self):
+        """Encoder of the VAE stage; decoder of the refinement stage once it is done, else of the VAE stage."""
         enc, dec = self.vae_modules()
         s = torch.load(self.path("vae.pt"))
         enc.load_state_dict(s["modules"][0])
         dec.load_state_dict(s["modules"][1])
+        if "decoder" in self.state["done"]:
+            dec.load_state_dict(torch.load(self.path("decoder.pt"))["modules"][0])
         return enc.eval(), dec.eval()
 
     @torch.no_grad()
@@ -298,8 +347,12 @@ class Run:
         c = self.cfg["diffusion"]
         tok = self.tokenizer()
         te = TextEncoder(len(tok.encoder), tok.eos, dim=c["text_dim"], layers=c["text_layers"], heads=c["text_heads"])
-        unet = UNet(c["text_dim"], c0=c["c0"], c1=c["c1"], emb_dim=c["emb_dim"], heads=c["heads"])
+        unet = UNet(c["text_dim"], c0=c["c0"], c1=c["c1"], emb_dim=c["emb_dim"], heads=c["heads"], ct=c.get("ct"))
         return te, unet
+
+    def unet_blocks(self):
+        c = self.cfg["diffusion"]
+        return ([c["ct"]] if c.get("ct") else []) + [c["c0"], c["c1"]]
 
     def stage_diffusion(self):
         c = self.cfg["diffusion"]
@@ -313,6 +366,11 @@ class Run:
         lat_all = {k: torch.from_numpy(v) * scaling for k, v in np.load(self.path("latents.npz")).items()}
         ids_all = {k: torch.from_numpy(bank["ids_" + k].astype(np.int64)) for k in keys}
         empty = torch.tensor(self.tokenizer()(""), dtype=torch.long)
+        # Object cells of each latent grid (a cell is an object cell if any of its pixels is): their loss is weighted
+        # up, since a small shape covers a few percent of the cells and its edges are what the judge reads.
+        f = self.vae_factor
+        masks_all = {k: F.max_pool2d(torch.from_numpy(bank["masks_" + k]).float()[:, None], f) for k in keys}
+        distract = self.distractor_ids(ids_all)
         ac = alphas_cumprod()
         self.log(stage="diffusion", event="params", text_encoder=count_params(te), unet=count_params(unet))
 
@@ -324,6 +382,7 @@ class Run:
             idx = rng.integers(n, size=batch)
             ids = ids_all[key][idx, rng.integers(k, size=batch)]
             drop = torch.from_numpy(rng.random(batch) < c["uncond_fraction"])
+            ids = self.insert_distractors(ids, distract, rng, c.get("distractor_fraction", 0.0))
             ids = torch.where(drop[:, None], empty[None], ids)
             z0 = lat_all[key][idx]
             gen = torch.Generator().manual_seed(int(rng.integers(1 << 62)))
@@ -340,9 +399,11 @@ class Run:
             # which only matter there, gave no gradient: weight those steps up by 1/SNR (capped).
             snr = ac[t] / (1 - ac[t])
             w = torch.clamp(snr, max=c["min_snr_gamma"]) / snr * torch.clamp(1 / snr, min=1.0, max=c["high_noise_weight_max"])
-            per = ((pred - noise) ** 2).mean(dim=(1, 2, 3))
+            cell_w = 1 + c.get("object_weight", 0.0) * masks_all[key][idx]
+            sq = (pred - noise) ** 2
+            per = (cell_w * sq).mean(dim=(1, 2, 3)) / cell_w.mean(dim=(1, 2, 3))
             loss = (w * per).mean()
-            return loss, [per.mean().item()]
+            return loss, [sq.mean().item()]
 
         def on_eval(step, ema):
             try:
@@ -356,6 +417,36 @@ class Run:
             ema_modules=[te, unet], on_eval=on_eval)
         self.finish("diffusion", steps=steps, elapsed_s=round(elapsed, 1), stopped_by=stopped)
 
+    def distractor_ids(self, ids_all):
+        """Vocabulary tokens no training caption uses (special tokens aside): inserted at random into captions so
+        that words the captions never taught (any phrasing of a user's or an agent's) leave the picture alone,
+        instead of steering it with an untrained embedding."""
+        tok = self.tokenizer()
+        used = set(np.unique(np.concatenate([v.reshape(-1).numpy() for v in ids_all.values()])).tolist())
+        special = {tok.bos, tok.eos, tok.pad}
+        return torch.tensor(sorted(set(range(len(tok.encoder))) - used - special), dtype=torch.long)
+
+    @staticmethod
+    def insert_distractors(ids, distract, rng, fraction):
+        """With probability `fraction` per caption, insert 1-2 distractor tokens at random places between BOS and
+        EOS (the padding after EOS makes room; captions are far shorter than 77)."""
+        if fraction <= 0 or len(distract) == 0:
+            return ids
+        ids = ids.clone()
+        eos = int(ids[0, -1])  # captions are padded with EOS
+        for b in np.nonzero(rng.random(len(ids)) < fraction)[0]:
+            row = ids[b].tolist()
+            end = row.index(eos, 1)
+            for _ in range(int(rng.integers(1, 3))):
+                if end >= len(row) - 1:
+                    break
+                at = int(rng.integers(1, end + 1))
+                row.insert(at, int(distract[int(rng.integers(len(distract)))]))
+                row.pop()
+                end += 1
+            ids[b] = torch.tensor(row, dtype=ids.dtype)
+        return ids
+
     def warm_start_diffusion(self, te, unet):
         from export import TextEncoderGraph
         from warmstart import GRAPHS, load_from_onnx, remap_vocabulary
@@ -364,9 +455,13 @@ class Run:
         rename = {"te.tok.weight": remap_vocabulary(os.path.join(self.warm, "tokenizer"), tok.encoder)}
         _, miss_t = load_from_onnx(TextEncoderGraph(te), os.path.join(self.warm, "text_encoder", "model.onnx"), (ids,),
                                    *GRAPHS["text_encoder"], rename=rename)
-        _, miss_u = load_from_onnx(unet, os.path.join(self.warm, "unet", "model.onnx"),
-                                   (torch.randn(2, 4, 8, 8), torch.tensor([1, 2]), torch.randn(2, 77, te.tok.weight.shape[1])),
-                                   *GRAPHS["unet"])
+        if self.warm_config("unet").get("block_out_channels") == self.unet_blocks():
+            side = 64 // self.vae_factor
+            _, miss_u = load_from_onnx(unet, os.path.join(self.warm, "unet", "model.onnx"),
+                                       (torch.randn(2, 4, side, side), torch.tensor([1, 2]), torch.randn(2, 77, te.tok.weight.shape[1])),
+                                       *GRAPHS["unet"])
+        else:  # another UNet (v2's two levels on 8x8 latents -> three on 16x16): only the text encoder carries over
+            miss_u = ["unet (other architecture: trained from scratch)"]
         self.log(stage="diffusion", event="warm_start", source=self.warm, missing=miss_t + miss_u)
 
     def load_diffusion(self):
@@ -384,7 +479,7 @@ class Run:
         e = self.cfg["eval"]
         return evaluate_world(self, te, unet, dec, per_category, seed, steps or e["steps"], guidance or e["guidance"])
 
-    # ---------------------------------------------------------------- stages 4-5
+    # ---------------------------------------------------------------- stages 5-6
     def stage_export(self, snapshot=False):
         from export import export_all
         info = export_all(self)
@@ -407,7 +502,7 @@ def default_work(smoke):
     return os.path.join(DEFAULT_ROOT, "smoke" if smoke else "work")
 
 
-STAGES = ["bank", "vae", "latents", "diffusion", "export", "eval"]
+STAGES = ["bank", "vae", "latents", "diffusion", "decoder", "export", "eval"]
 
 
 def main():

@@ -220,7 +220,8 @@ def evaluate_world(run, te, unet, dec, per_category, seed, steps, guidance):
         prompts = [caption(wd, s, rng, eval_phrasing=True) for s in scenes]
         cond, _ = te(torch.tensor([tok(p) for p in prompts]))
         uncond, _ = te(torch.tensor([tok("")] * len(prompts)))
-        noise = torch.randn((len(prompts), 4, 8, 8), generator=torch.Generator().manual_seed(seed))
+        side = 64 // run.vae_factor
+        noise = torch.randn((len(prompts), 4, side, side), generator=torch.Generator().manual_seed(seed))
         lat = sample(unet, cond, uncond, noise, steps, guidance)
         x = dec(lat / run.state["latents"]["scaling_factor"]).clamp(-1, 1)
         imgs = ((x.permute(0, 2, 3, 1).numpy() + 1) * 127.5).round().clip(0, 255).astype(np.uint8)
