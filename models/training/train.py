@@ -223,8 +223,11 @@ class Run:
         c = self.cfg["vae"]
         torch.manual_seed(self.cfg["seed"])
         enc, dec = self.vae_modules()
+        same_shape = self.warm and self.warm_config("vae_decoder").get("block_out_channels") == list(c["channels"])
+        if same_shape:
+            c = dict(c, budget_s=c.get("warm_budget_s", c["budget_s"]))
         if self.warm and not os.path.exists(self.path("vae.pt")):
-            if self.warm_config("vae_decoder").get("block_out_channels") == list(self.cfg["vae"]["channels"]):
+            if same_shape:
                 self.warm_start_vae(enc, dec)
             else:  # another latent grid (v2's 8x VAE -> this 4x one): nothing to carry over
                 self.log(stage="vae", event="from_scratch", warm_start=self.warm,
