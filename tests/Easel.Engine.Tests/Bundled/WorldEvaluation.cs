@@ -39,8 +39,8 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
     }
 
     /// <summary>Grid cells the (single) object lands in over <paramref name="seeds"/> seeds of one prompt, and the
-    /// smallest PSNR between any two of the first eight images.</summary>
-    public async Task<(int Cells, double MinPsnr, int Judged)> Diversity(string prompt, int seeds = 16, long seedBase = 20_000)
+    /// PSNR of the closest two of the first eight images (the bar: below 30 dB, no near copies).</summary>
+    public async Task<(int Cells, double ClosestPsnr, int Judged)> Diversity(string prompt, int seeds = 16, long seedBase = 20_000)
     {
         var cells = new HashSet<string>();
         var images = new List<Image<Rgb24>>();
@@ -55,7 +55,7 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
                 if (j.Objects.Count > 0) { cells.Add(grammar.CellOf(j.Objects[0].X, j.Objects[0].Y)); judged++; }
                 if (images.Count < 8) images.Add(image); else image.Dispose();
             }
-            return (cells.Count, Pairs(images, double.PositiveInfinity).Min, judged);
+            return (cells.Count, Pairs(images, double.PositiveInfinity).Closest, judged);
         }
         finally
         {
@@ -86,12 +86,12 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
     /// <summary>Variations of generated images (colour-category prompts: colour, shape and background said, position
     /// and size not): how many variations keep every said attribute, and how many pairs of variations of one source are
     /// within <paramref name="sameDb"/> dB of each other (near copies).</summary>
-    public async Task<(CategoryResult Kept, int ClosePairs, int Pairs, double MinPsnr)> Variations(int sources, int variations = 3,
+    public async Task<(CategoryResult Kept, int ClosePairs, int Pairs, double ClosestPsnr)> Variations(int sources, int variations = 3,
         double sameDb = 30, long seedBase = 40_000)
     {
         var rng = new Random(9_001);
         int kept = 0, total = 0, withObjects = 0, close = 0, pairs = 0;
-        double min = double.PositiveInfinity;
+        double closest = double.NegativeInfinity;
         var failures = new List<string>();
         for (int i = 0; i < sources; i++)
         {
@@ -115,8 +115,8 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
                     if (WorldGrade.Passes(grammar, scene, j)) kept++;
                     else if (failures.Count < 6) failures.Add($"variation of \"{prompt}\" (seed {seedBase + i}) -> {j}");
                 }
-                var (pairMin, pairClose, pairCount) = Pairs(images, sameDb);
-                min = Math.Min(min, pairMin);
+                var (pairClosest, pairClose, pairCount) = Pairs(images, sameDb);
+                closest = Math.Max(closest, pairClosest);
                 close += pairClose;
                 pairs += pairCount;
             }
@@ -125,24 +125,25 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
                 foreach (var image in images) image.Dispose();
             }
         }
-        return (new CategoryResult("variations keep said attributes", kept, withObjects, total, failures), close, pairs, min);
+        return (new CategoryResult("variations keep said attributes", kept, withObjects, total, failures), close, pairs, closest);
     }
 
     /// <summary>Over every pair of images: the smallest PSNR, how many pairs are at least <paramref name="sameDb"/> dB
     /// (near copies), and the number of pairs.</summary>
-    private static (double Min, int Close, int Count) Pairs(IReadOnlyList<Image<Rgb24>> images, double sameDb)
+    /// <summary>The highest PSNR of any two images (the nearest copies) and how many pairs reach <paramref name="sameDb"/>.</summary>
+    private static (double Closest, int Close, int Count) Pairs(IReadOnlyList<Image<Rgb24>> images, double sameDb)
     {
-        double min = double.PositiveInfinity;
+        double closest = double.NegativeInfinity;
         int close = 0, count = 0;
         for (int a = 0; a < images.Count; a++)
             for (int b = a + 1; b < images.Count; b++)
             {
                 double psnr = ImageMath.Psnr(images[a], images[b]);
-                min = Math.Min(min, psnr);
+                closest = Math.Max(closest, psnr);
                 close += psnr >= sameDb ? 1 : 0;
                 count++;
             }
-        return (min, close, count);
+        return (closest, close, count);
     }
 
     private async Task<WorldJudgement> Judge(string prompt, long seed, int width, int height)

@@ -76,12 +76,12 @@ public class WorldEvaluationTests(ITestOutputHelper output)
         }
         foreach (var (w, h) in new[] { (128, 128), (96, 64), (64, 128) })
             Report(await eval.CountsAtSize(w, h, prompts), "sizes");
-        var (kept, closePairs, pairs, minVariationPsnr) = await eval.Variations(Math.Max(2, prompts / 2));
+        var (kept, closePairs, pairs, closestVariationPsnr) = await eval.Variations(Math.Max(2, prompts / 2));
         Report(kept, "variations");
-        var (cells, minPsnr, judged) = await eval.Diversity("create an image of a red circle on a white background");
+        var (cells, closestPsnr, judged) = await eval.Diversity("create an image of a red circle on a white background");
 
-        string diversity = $"diversity: 16 seeds -> {cells} of 9 grid cells ({judged} judged); min PSNR of 8 seeds {minPsnr:F1} dB";
-        string variety = $"variations: {closePairs} of {pairs} pairs within 30 dB; min PSNR {minVariationPsnr:F1} dB";
+        string diversity = $"diversity: 16 seeds -> {cells} of 9 grid cells ({judged} judged); closest 2 of 8 seeds {closestPsnr:F1} dB";
+        string variety = $"variations: {closePairs} of {pairs} pairs within 30 dB; closest pair {closestVariationPsnr:F1} dB";
         output.WriteLine(diversity);
         output.WriteLine(variety);
         table.Append(CultureInfo.InvariantCulture, $"\n{diversity}\n\n{variety}\n");
