@@ -12,7 +12,7 @@ import onnx
 import torch
 
 from diffusion import alphas_cumprod
-from networks import count_params
+from networks import count_params, growth_config
 from scenes import to_model_pixels
 from world import CATEGORIES, caption, eval_scene, render_scene, sample_scene
 
@@ -183,7 +183,7 @@ def write_configs(run, te, unet, scaling):
         "up_block_types": ["CrossAttnUpBlock2D"] + (["UpBlock2D"] if c.get("ct") else []),
         "in_channels": 4, "out_channels": 4, "layers_per_block": 1, "norm_num_groups": 8,
         "sample_size": 64 // run.vae_factor,
-        "time_embedding_dim": c["emb_dim"], "addition_embed_type": "attention_pooled_text"})
+        "time_embedding_dim": c["emb_dim"], "addition_embed_type": "attention_pooled_text", **growth_config(**run.unet_growth())})
     write_json(os.path.join(out, "text_encoder", "config.json"), {
         "_name_or_path": "easel-shapes", "architectures": ["CLIPTextModel"], "model_type": "clip_text_model",
         "hidden_act": "gelu", "hidden_size": c["text_dim"], "intermediate_size": 4 * c["text_dim"],

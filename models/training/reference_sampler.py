@@ -17,7 +17,7 @@ sys.path.insert(0, HERE)
 from clip_tokenizer import ClipTokenizer  # noqa: E402
 from diffusion import sample  # noqa: E402
 from export import TextEncoderGraph, VaeDecoderGraph, write_json  # noqa: E402
-from networks import TextEncoder, UNet, VaeDecoder  # noqa: E402
+from networks import TextEncoder, UNet, VaeDecoder, growth_from_config  # noqa: E402
 from warmstart import GRAPHS, load_from_onnx  # noqa: E402
 
 MASK = (1 << 64) - 1
@@ -71,7 +71,7 @@ def load_models(model):
                      heads=te_cfg["num_attention_heads"])
     *top, c0, c1 = unet_cfg["block_out_channels"]  # [c0, c1] (v1, v2) or [ct, c0, c1] (4x VAE)
     unet = UNet(te_cfg["hidden_size"], c0=c0, c1=c1, emb_dim=unet_cfg["time_embedding_dim"], heads=unet_cfg["attention_head_dim"],
-                ct=top[0] if top else None)
+                ct=top[0] if top else None, **growth_from_config(unet_cfg))
     dec = VaeDecoder(vae_cfg["block_out_channels"])
     side = unet_cfg["sample_size"]  # latent side at 64x64
     ids = torch.tensor([tok("a red circle")] * 2)

@@ -27,7 +27,7 @@ from clip_tokenizer import ClipTokenizer  # noqa: E402
 from config import merged  # noqa: E402
 from diffusion import alphas_cumprod, sample  # noqa: E402
 from judge import score  # noqa: E402
-from networks import TextEncoder, UNet, VaeDecoder, VaeEncoder, count_params  # noqa: E402
+from networks import TextEncoder, UNet, VaeDecoder, VaeEncoder, count_params, growth_from_config  # noqa: E402
 from scenes import Grammar, to_model_pixels  # noqa: E402
 from world import World, caption as world_caption, render_scene, sample_scene  # noqa: E402
 
@@ -350,8 +350,16 @@ class Run:
         c = self.cfg["diffusion"]
         tok = self.tokenizer()
         te = TextEncoder(len(tok.encoder), tok.eos, dim=c["text_dim"], layers=c["text_layers"], heads=c["text_heads"])
-        unet = UNet(c["text_dim"], c0=c["c0"], c1=c["c1"], emb_dim=c["emb_dim"], heads=c["heads"], ct=c.get("ct"))
+        unet = UNet(c["text_dim"], c0=c["c0"], c1=c["c1"], emb_dim=c["emb_dim"], heads=c["heads"], ct=c.get("ct"),
+                    **self.unet_growth())
         return te, unet
+
+    def unet_growth(self, unet_config=None):
+        """UNet keyword arguments for the growth of the ct level: this recipe's, or an exported unet/config.json's."""
+        if unet_config is not None:
+            return growth_from_config(unet_config)
+        c = self.cfg["diffusion"]
+        return {"top_blocks": c.get("top_blocks", 0)}
 
     def unet_blocks(self):
         c = self.cfg["diffusion"]
@@ -458,11 +466,24 @@ class Run:
         rename = {"te.tok.weight": remap_vocabulary(os.path.join(self.warm, "tokenizer"), tok.encoder)}
         _, miss_t = load_from_onnx(TextEncoderGraph(te), os.path.join(self.warm, "text_encoder", "model.onnx"), (ids,),
                                    *GRAPHS["text_encoder"], rename=rename)
-        if self.warm_config("unet").get("block_out_channels") == self.unet_blocks():
+        warm_unet = self.warm_config("unet")
+        if warm_unet.get("block_out_channels") == self.unet_blocks():
             side = 64 // self.vae_factor
-            _, miss_u = load_from_onnx(unet, os.path.join(self.warm, "unet", "model.onnx"),
+            grown = self.unet_growth(warm_unet) != self.unet_growth()
+            base = UNet(te.tok.weight.shape[1], c0=unet.c0, c1=unet.c1, emb_dim=unet.emb_dim, heads=unet.heads, ct=unet.ct,
+                        **self.unet_growth(warm_unet)) if grown else unet
+            _, miss_u = load_from_onnx(base, os.path.join(self.warm, "unet", "model.onnx"),
                                        (torch.randn(2, 4, side, side), torch.tensor([1, 2]), torch.randn(2, 77, te.tok.weight.shape[1])),
                                        *GRAPHS["unet"])
+            if grown:  # the warm start's function carried over whole; the growth starts at zero and trains from here
+                new = unet.grown_from(base)
+                probe = (torch.randn(2, 4, side, side), torch.tensor([10, 900]), torch.randn(2, 9, te.tok.weight.shape[1]))
+                with torch.no_grad():
+                    drift = float((unet.eval()(*probe) - base.eval()(*probe)).abs().max())
+                if drift > 1e-5:
+                    raise RuntimeError(f"the grown UNet does not compute its warm start's function (max difference {drift})")
+                self.log(stage="diffusion", event="grown", source=self.unet_growth(warm_unet), to=self.unet_growth(),
+                         new_parameters=len(new), max_difference=drift)
         else:  # another UNet (v2's two levels on 8x8 latents -> three on 16x16): only the text encoder carries over
             miss_u = ["unet (other architecture: trained from scratch)"]
         self.log(stage="diffusion", event="warm_start", source=self.warm, missing=miss_t + miss_u)
