@@ -19,8 +19,12 @@ internal static class QueueKeys
     public static RedisKey Result(string id) => $"{Prefix}job:{{{id}}}:result";
     public static RedisKey Cancel(string id) => $"{Prefix}job:{{{id}}}:cancel";
 
-    public static RedisChannel Progress(string id) => RedisChannel.Literal($"{Prefix}progress:{id}");
-    public static RedisChannel Done(string id) => RedisChannel.Literal($"{Prefix}done:{id}");
+    /// <summary>One channel per job for its progress and then its "done" message, so a subscriber reads them in the
+    /// order the worker sent them (two channels are drained by two loops: "done" could overtake the last steps).</summary>
+    public static RedisChannel Events(string id) => RedisChannel.Literal($"{Prefix}events:{id}");
+
+    /// <summary>The last message on <see cref="Events"/>: the outcome is stored.</summary>
+    public const string DoneMessage = "done";
     public static RedisChannel Wake(string model) => RedisChannel.Literal($"{Prefix}wake:{model.ToLowerInvariant()}");
     public static readonly RedisChannel Cancels = RedisChannel.Literal($"{Prefix}cancel");
 }

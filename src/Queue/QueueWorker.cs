@@ -267,7 +267,7 @@ public sealed class QueueWorker : IDisposable
     private async Task<GenerationResult> RunJobAsync(string id, string model, QueuedJob job, CancellationToken ct)
     {
         var subscriber = _redis!.GetSubscriber();
-        var channel = QueueKeys.Progress(id);
+        var channel = QueueKeys.Events(id);
         var clock = Stopwatch.StartNew();
         TimeSpan last = TimeSpan.Zero;
         var modelTag = new KeyValuePair<string, object?>("model", model);
@@ -339,7 +339,7 @@ public sealed class QueueWorker : IDisposable
                 }
                 // The outcome is stored: the rest goes out together, in order on the one connection.
                 await Task.WhenAll(
-                    db.PublishAsync(QueueKeys.Done(id), outcome.State),
+                    db.PublishAsync(QueueKeys.Events(id), QueueKeys.DoneMessage),
                     db.HashSetAsync(QueueKeys.Job(id), [new("state", outcome.State), new("worker", outcome.Worker ?? Name)]),
                     db.KeyExpireAsync(QueueKeys.Job(id), Ttl),
                     AckAsync(stream, entryId)).ConfigureAwait(false);

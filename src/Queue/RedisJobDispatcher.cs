@@ -74,17 +74,23 @@ public sealed class RedisJobDispatcher : IJobDispatcher, IDisposable
         var db = _redis.GetDatabase();
         var subscriber = _redis.GetSubscriber();
         using var signal = new SemaphoreSlim(0);
-        ChannelMessageQueue? progressMessages = null, doneMessages = null;
+        var relayed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ChannelMessageQueue? events = null;
         try
         {
             try
             {
-                // Subscribed before the job exists, so no step is missed.
-                var subscribing = subscriber.SubscribeAsync(QueueKeys.Progress(id));
-                doneMessages = await subscriber.SubscribeAsync(QueueKeys.Done(id)).ConfigureAwait(false);
-                progressMessages = await subscribing.ConfigureAwait(false);
-                progressMessages.OnMessage(message => Relay(message.Message, progress));
-                doneMessages.OnMessage(_ => Release(signal));
+                // Subscribed before the job exists, so no step is missed; one queue, so every step is relayed before "done".
+                events = await subscriber.SubscribeAsync(QueueKeys.Events(id)).ConfigureAwait(false);
+                events.OnMessage(message =>
+                {
+                    if (message.Message == QueueKeys.DoneMessage)
+                    {
+                        relayed.TrySetResult();
+                        Release(signal);
+                    }
+                    else Relay(message.Message, progress);
+                });
                 await SubmitAsync(db, id, job).ConfigureAwait(false);
             }
             catch (Exception ex) when (RedisConnection.IsOutage(ex))
@@ -94,12 +100,15 @@ public sealed class RedisJobDispatcher : IJobDispatcher, IDisposable
             var count = job.Generate?.Count ?? job.Edit?.Generation.Count ?? 1;
             progress?.Report(new GenerationProgress("queued", 0, count, 0, 0, (int)Math.Max(1, QueueMetrics.Depth(job.Model) ?? 1)));
             var outcome = await WaitAsync(db, id, signal, cancellationToken).ConfigureAwait(false);
+            // Found by a poll, the outcome can be ahead of the steps still in the subscription; wait for them briefly
+            // (the "done" message ends them), but a lost message (Redis restarted) only costs this grace.
+            if (progress is not null)
+                await relayed.Task.WaitAsync(Poll, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return Finish(id, job, outcome, cancellationToken);
         }
         finally
         {
-            if (progressMessages is not null) await Unsubscribe(progressMessages).ConfigureAwait(false);
-            if (doneMessages is not null) await Unsubscribe(doneMessages).ConfigureAwait(false);
+            if (events is not null) await Unsubscribe(events).ConfigureAwait(false);
         }
     }
 
