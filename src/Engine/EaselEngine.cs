@@ -262,32 +262,49 @@ public sealed class EaselEngine : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on a worker once one is free, counted as a run in flight for Dispose.</summary>
-    private async Task<T> OnWorkerAsync<T>(ResolvedRequest resolved, IProgress<GenerationProgress>? progress, Func<CancellationToken, T> work, CancellationToken cancellationToken)
+    private Task<T> OnWorkerAsync<T>(ResolvedRequest resolved, IProgress<GenerationProgress>? progress, Func<CancellationToken, T> work, CancellationToken cancellationToken)
     {
         lock (_runGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _running++;
         }
+        Task<T> run;
         try
         {
-            using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposal.Token);
-            await AcquireWorkerAsync(resolved, progress, run.Token).ConfigureAwait(false);
-            try
-            {
-                return await Task.Run(() => work(run.Token), run.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                _workers.Release();
-            }
+            run = WorkOnWorkerAsync(progress, work, resolved, cancellationToken);
+        }
+        catch
+        {
+            RunEnded();
+            throw;
+        }
+        // Counted out by a continuation, which runs once the task has completed: Dispose then returns only after the
+        // caller's task is done, not in the instant between the run's last line and its task's completion.
+        _ = run.ContinueWith(static (_, engine) => ((EaselEngine)engine!).RunEnded(), this, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return run;
+    }
+
+    private async Task<T> WorkOnWorkerAsync<T>(IProgress<GenerationProgress>? progress, Func<CancellationToken, T> work, ResolvedRequest resolved, CancellationToken cancellationToken)
+    {
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposal.Token);
+        await AcquireWorkerAsync(resolved, progress, run.Token).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => work(run.Token), run.Token).ConfigureAwait(false);
         }
         finally
         {
-            lock (_runGate)
-            {
-                if (--_running == 0) Monitor.PulseAll(_runGate);
-            }
+            _workers.Release();
+        }
+    }
+
+    private void RunEnded()
+    {
+        lock (_runGate)
+        {
+            if (--_running == 0) Monitor.PulseAll(_runGate);
         }
     }
 
