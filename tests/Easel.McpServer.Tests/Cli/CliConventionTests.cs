@@ -10,7 +10,7 @@ public sealed class CliConventionTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = await CliApp.RunAsync(args, stdout, stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        int code = await CliApp.RunAsync(args, stdout, stderr, CancellationToken.None).Within("easel " + string.Join(" ", args));
         return (code, stdout.ToString(), stderr.ToString());
     }
 

@@ -13,16 +13,24 @@ namespace Easel.McpServer.Tests.Queue;
 /// </summary>
 internal sealed class QueueCluster : IAsyncDisposable
 {
-    /// <summary>Short, so a killed worker's job is reclaimed in seconds; live workers re-claim theirs every 3 s.</summary>
-    public const int ClaimIdleSeconds = 6;
+    /// <summary>Short, so a killed worker's job is reclaimed in seconds; live workers re-claim theirs every 3 s, so only
+    /// the test of a killed worker uses it: elsewhere a 3 s stall on a loaded machine would let the other worker take a
+    /// live job (attempt 2) and fail an exactly-once check.</summary>
+    public const int KilledWorkerClaimIdleSeconds = 6;
+
+    /// <summary>The product's default: a live worker's job is never reclaimed by a stall a loaded machine can cause.</summary>
+    public const int SteadyClaimIdleSeconds = 30;
+
+    private readonly int _claimIdleSeconds;
 
     private readonly List<Process> _processes = [];
     private readonly List<TempDir> _folders = [];
     private readonly ConcurrentDictionary<string, Process> _workers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _logs = new(StringComparer.Ordinal);
 
-    private QueueCluster(RedisProcess redis, ConnectionMultiplexer client, int port)
+    private QueueCluster(RedisProcess redis, ConnectionMultiplexer client, int port, int claimIdleSeconds)
     {
+        _claimIdleSeconds = claimIdleSeconds;
         Redis = redis;
         Client = client;
         FrontUrl = new Uri($"http://127.0.0.1:{port}");
@@ -36,7 +44,9 @@ internal sealed class QueueCluster : IAsyncDisposable
     public Uri McpEndpoint => new(FrontUrl, "/mcp");
     public TempDir FrontOutput { get; } = new();
 
-    public static async Task<QueueCluster> StartAsync(params string[] workers)
+    public static Task<QueueCluster> StartAsync(params string[] workers) => StartAsync(SteadyClaimIdleSeconds, workers);
+
+    public static async Task<QueueCluster> StartAsync(int claimIdleSeconds, params string[] workers)
     {
         var redis = new RedisProcess();
         var client = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
@@ -45,7 +55,7 @@ internal sealed class QueueCluster : IAsyncDisposable
             AbortOnConnectFail = false,
             ConnectRetry = 10,
         });
-        var cluster = new QueueCluster(redis, client, RedisProcess.FreePort());
+        var cluster = new QueueCluster(redis, client, RedisProcess.FreePort(), claimIdleSeconds);
         cluster.StartFront();
         foreach (var name in workers) cluster.StartWorker(name);
         using var http = new HttpClient();
@@ -74,7 +84,7 @@ internal sealed class QueueCluster : IAsyncDisposable
         var output = new TempDir();
         _folders.Add(output);
         var process = Launch(name, ["worker", "--queue", Redis.Connection, "--name", name, "--models", TestModel.ModelsPath,
-            "--model", TestModel.Name, "--claim-idle", ClaimIdleSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--verbose"], Environment(output.Path));
+            "--model", TestModel.Name, "--claim-idle", _claimIdleSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--verbose"], Environment(output.Path));
         _workers[name] = process;
         _processes.Add(process);
     }
