@@ -266,7 +266,8 @@ public sealed class QueueWorker : IDisposable
 
     private async Task<GenerationResult> RunJobAsync(string id, string model, QueuedJob job, CancellationToken ct)
     {
-        var subscriber = _redis!.GetSubscriber();
+        // Published through the database, like the "done" message: one connection keeps the job's events in order.
+        var db = Db;
         var channel = QueueKeys.Events(id);
         var clock = Stopwatch.StartNew();
         TimeSpan last = TimeSpan.Zero;
@@ -282,7 +283,7 @@ public sealed class QueueWorker : IDisposable
             }
             else last = clock.Elapsed;
             // Fire and forget: progress is advisory and must never stall a step (or fail it while Redis is down).
-            try { subscriber.Publish(channel, QueueJson.Serialize(p), CommandFlags.FireAndForget); }
+            try { db.Publish(channel, QueueJson.Serialize(p), CommandFlags.FireAndForget); }
             catch (Exception ex) when (RedisConnection.IsOutage(ex)) { }
         });
         return job switch
