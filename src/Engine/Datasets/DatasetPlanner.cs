@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Easel.Engine.Text;
 using Easel.Engine.Vocabulary;
 
 namespace Easel.Engine.Datasets;
@@ -110,7 +111,7 @@ internal static partial class DatasetPlanner
         }
 
         var template = string.IsNullOrWhiteSpace(request.Template) ? SceneGrammarSlots.DefaultTemplate : request.Template;
-        var names = SlotPattern().Matches(template).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
+        var names = SlotPattern().Matches(template).Select(m => m.Groups["slot"].Value).Distinct(StringComparer.Ordinal).ToList();
         if (names.Count == 0) throw new EaselValidationException("template", $"'{template}' has no {{slot}}; a fixed prompt goes in a prompt list.");
         var grammar = request.Grammar ? SceneGrammarSlots.Load() : null;
         var given = request.Slots ?? new Dictionary<string, IReadOnlyList<string>>();
@@ -140,8 +141,13 @@ internal static partial class DatasetPlanner
             var labels = grammar is null ? null : SceneGrammarSlots.Labels(slots);
             if (labels is null || SceneGrammarSlots.Drawable(labels))
             {
-                var text = SlotPattern().Replace(template, m => grammar?.Phrase(m.Groups[1].Value, slots.First(s => s.Key == m.Groups[1].Value).Value)
-                    ?? slots.First(s => s.Key == m.Groups[1].Value).Value);
+                var text = SlotPattern().Replace(template, m =>
+                {
+                    string name = m.Groups["slot"].Value, value = slots.First(s => s.Key == name).Value;
+                    string phrase = grammar?.Phrase(name, value) ?? value;
+                    var article = m.Groups["article"];
+                    return article.Success ? $"{IndefiniteArticle.For(phrase, article.Value)}{m.Groups["space"].Value}{phrase}" : phrase;
+                });
                 result.Add((text, slots, labels));
             }
             for (int k = names.Count - 1; k >= 0; k--) // the last slot varies fastest
@@ -163,6 +169,7 @@ internal static partial class DatasetPlanner
         return z ^ (z >> 31);
     }
 
-    [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    // A slot, with the "a"/"an" just before it so the filled prompt can agree with the value ("an orange").
+    [GeneratedRegex(@"(?:\b(?<article>[Aa]n?)(?<space> +))?\{(?<slot>[A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex SlotPattern();
 }

@@ -128,8 +128,6 @@ internal sealed class WorldEvaluation(EaselEngine engine, WorldGrammar grammar, 
         return (new CategoryResult("variations keep said attributes", kept, withObjects, total, failures), close, pairs, closest);
     }
 
-    /// <summary>Over every pair of images: the smallest PSNR, how many pairs are at least <paramref name="sameDb"/> dB
-    /// (near copies), and the number of pairs.</summary>
     /// <summary>The highest PSNR of any two images (the nearest copies) and how many pairs reach <paramref name="sameDb"/>.</summary>
     private static (double Closest, int Close, int Count) Pairs(IReadOnlyList<Image<Rgb24>> images, double sameDb)
     {

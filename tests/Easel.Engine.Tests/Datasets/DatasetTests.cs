@@ -87,7 +87,7 @@ public sealed class DatasetTests : IDisposable
             var color = line.GetProperty("color").GetString()!;
             var shape = line.GetProperty("shape").GetString()!;
             var bg = line.GetProperty("bg").GetString()!;
-            Assert.Equal($"a {color} {shape} on a {bg} background", line.GetProperty("text").GetString());
+            Assert.Equal($"a {color} {shape} on {(bg == "orange" ? "an" : "a")} {bg} background", line.GetProperty("text").GetString());
             Assert.NotEqual(color, bg);
             var obj = Assert.Single(line.GetProperty("objects").EnumerateArray());
             Assert.Equal((shape, color), (obj.GetProperty("shape").GetString(), obj.GetProperty("color").GetString()));
@@ -188,6 +188,36 @@ public sealed class DatasetTests : IDisposable
         Assert.Equal("out", ex.Field);
         Assert.Contains("steps: 2 there, 3 now", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(Path.Combine(request.OutputDirectory, "metadata.jsonl")));
+    }
+
+    [Fact]
+    public void TheArticleBeforeASlotAgreesWithItsValue()
+    {
+        var request = Template("articles") with
+        {
+            Template = "A {color} {shape} and an {size} one, on a {bg} background",
+            Slots = new Dictionary<string, IReadOnlyList<string>>
+            {
+                ["color"] = ["orange", "red"],
+                ["shape"] = ["circle"],
+                ["size"] = ["large", "extra small"],
+                ["bg"] = ["white"],
+            },
+            Grammar = false,
+            Sample = null,
+            ImagesPerPrompt = 1,
+        };
+        var texts = DatasetPlanner.Plan(request).Select(i => i.Text).ToList();
+        Assert.Equal(
+        [
+            "An orange circle and a large one, on a white background",
+            "An orange circle and an extra small one, on a white background",
+            "A red circle and a large one, on a white background",
+            "A red circle and an extra small one, on a white background",
+        ], texts);
+        // Articles that are not right before a slot, and words ending in "a", are left as written.
+        var literal = DatasetPlanner.Plan(request with { Template = "a apple, data {color}", Slots = new Dictionary<string, IReadOnlyList<string>> { ["color"] = ["orange"] } });
+        Assert.Equal("a apple, data orange", Assert.Single(literal).Text);
     }
 
     [Theory]

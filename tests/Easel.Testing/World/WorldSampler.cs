@@ -1,3 +1,4 @@
+using Easel.Engine.Text;
 using Easel.Engine.World;
 
 namespace Easel.Testing.World;
@@ -192,7 +193,7 @@ public sealed class WorldSampler(WorldGrammar g)
         string sizeWord = size is null ? "" : g.SizePhrases[size][0] + " ";
         string color = colorSaid ? o.Color + " " : "";
         string first = sizeWord + color + o.Shape;
-        string article = oneWord ? "one" : "aeiou".Contains(first[0]) ? "an" : "a";
+        string article = oneWord ? "one" : IndefiniteArticle.For(first);
         return $"{article} {first}";
     }
 
