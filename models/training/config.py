@@ -40,6 +40,9 @@ CONFIG = {
         "high_noise_fraction": 0.3, "high_noise_weight_max": 4.0,
         "object_weight": 2.0,          # extra loss weight on latent cells an object touches
         "distractor_fraction": 0.25,   # captions that get 1-2 unused vocabulary tokens inserted (train.py)
+        # Cross-entropy of the text probe (train.py) on what the caption says, added with this weight: the first six
+        # runs' text encoder kept position words nearly identical and positions stayed at chance (6.7 %).
+        "probe_weight": 0.05,
         "eval_every_s": 20 * 60, "eval_prompts": 4,
     },
     "eval": {"prompts": 20, "steps": 20, "guidance": 7.5},

@@ -218,11 +218,14 @@ class UNet(nn.Module):
         nn.init.zeros_(self.out[-1].weight)
         nn.init.zeros_(self.out[-1].bias)
 
+    def text_summary(self, ctx):
+        """The text's share of the embedding every ResBlock's FiLM reads: an attention-pooled summary of the states."""
+        weights = torch.softmax(ctx @ self.pool_query * ctx.shape[-1] ** -0.5, dim=1)
+        return self.text_mlp((weights[:, :, None] * ctx).sum(1))
+
     def forward(self, sample, timestep, encoder_hidden_states):
         ctx = encoder_hidden_states
-        weights = torch.softmax(ctx @ self.pool_query * ctx.shape[-1] ** -0.5, dim=1)
-        pooled = (weights[:, :, None] * ctx).sum(1)
-        emb = self.time_mlp(timestep_embedding(timestep, self.emb_dim)) + self.text_mlp(pooled)
+        emb = self.time_mlp(timestep_embedding(timestep, self.emb_dim)) + self.text_summary(ctx)
 
         x0 = self.conv_in(torch.cat([sample, self.coordinates(sample)], dim=1))
         if self.ct:

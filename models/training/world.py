@@ -211,8 +211,34 @@ def object_phrase(wd, o, said, rng, plural_n=None):
     shape = wd.shapes[o["shape"]]
     if plural_n:
         return f"{pick(wd.raw['counts'][str(plural_n)], rng)} {size}{color}{wd.raw['plurals'][shape]}"
-    art = "one" if said.get("one_word") else ("an" if (size or color or shape)[0] in "aeiou" else "a")
+    art = "one" if said.get("one_word") else article(size or color or shape)
     return f"{art} {size}{color}{shape}"
+
+
+def article(next_word, written="a"):
+    """'a' or 'an' by the next word's first letter, in the case written ("A" stays capital); the same rule as the
+    engine's IndefiniteArticle, so "on an orange background" is what training and the judge's prompts both say."""
+    a = "an" if next_word[:1].lower() in "aeiou" else "a"
+    return a.capitalize() if written[:1].isupper() else a
+
+
+# What a scene's captions say, as class indices for the text probe (train.py): -1 where the caption says nothing.
+LABELS = ("cell_a", "cell_b", "relation", "color_a", "color_b", "shape_a", "shape_b", "count")
+
+
+def said_labels(wd, scene):
+    """One int per LABELS entry. Every caption of a scene says these (caption drop only leaves out size and
+    background), so one row per scene serves all of its captions."""
+    said, obs = scene["said"], scene["objects"]
+    kind = said["kind"]
+    cells = [said["position"], None] if kind == "single" else (said.get("positions") or [None, None])
+    labels = [wd.positions.index(c) if c else -1 for c in cells]
+    labels.append(wd.relations.index(said["relation"]) if kind == "relation" else -1)
+    two = kind in ("pair", "relation")
+    colors = [obs[0]["color"], obs[1]["color"] if two else -1] if said["color"] else [-1, -1]
+    labels += colors + [obs[0]["shape"], obs[1]["shape"] if two else -1]
+    labels.append(said["n"] - 1 if kind == "count" else len(obs) - 1)  # objects - 1
+    return labels
 
 
 def caption(wd, scene, rng, eval_phrasing=False, drop=0.0):
@@ -244,7 +270,9 @@ def caption(wd, scene, rng, eval_phrasing=False, drop=0.0):
             text = pick(wd.raw["relation_joins"], rng).format(a=a, rel=rel, b=b)
     prefix = "eval_" if eval_phrasing else ""
     if said["bg"]:
-        t = pick(wd.raw[prefix + "scene_templates"], rng).format(objects=text, bg=wd.colors[scene["bg"]])
+        bg = wd.colors[scene["bg"]]
+        template = re.sub(r"\b([Aa])n? (?=\{bg\})", lambda m: article(bg, m.group(1)) + " ", pick(wd.raw[prefix + "scene_templates"], rng))
+        t = template.format(objects=text, bg=bg)
     else:
         t = pick(wd.raw[prefix + "scene_templates_no_bg"], rng).format(objects=text)
     return re.sub(r"\s+", " ", t).strip()

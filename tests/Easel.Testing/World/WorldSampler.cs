@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Easel.Engine.Text;
 using Easel.Engine.World;
 
@@ -7,7 +8,7 @@ namespace Easel.Testing.World;
 /// Samples world scenes and their captions by the rules of models/training/world.py: what a prompt leaves unsaid
 /// (centre, radius, rotation, shade, look) is drawn at random; what it says is obeyed. Deterministic per Random seed.
 /// </summary>
-public sealed class WorldSampler(WorldGrammar g)
+public sealed partial class WorldSampler(WorldGrammar g)
 {
     /// <summary>Held-out evaluation scene number <paramref name="index"/> of a category: one object is a held-out
     /// (colour, shape, background) triple, the background is said, and <see cref="Caption"/> with evalPhrasing uses
@@ -184,6 +185,8 @@ public sealed class WorldSampler(WorldGrammar g)
         string template = said.BackgroundSaid
             ? Pick(evalPhrasing ? g.EvalSceneTemplates : g.SceneTemplates, rng)
             : Pick(evalPhrasing ? g.EvalSceneTemplatesNoBackground : g.SceneTemplatesNoBackground, rng);
+        // "on a {bg} background" with orange reads "on an orange background", as training's captions do (world.py).
+        template = ArticleBeforeBackground().Replace(template, m => IndefiniteArticle.For(scene.Background, m.Groups[1].Value) + " ");
         var caption = template.Replace("{objects}", text).Replace("{bg}", scene.Background);
         return string.Join(' ', caption.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
@@ -198,6 +201,9 @@ public sealed class WorldSampler(WorldGrammar g)
     }
 
     private static T Pick<T>(IReadOnlyList<T> items, Random rng) => items[rng.Next(items.Count)];
+
+    [GeneratedRegex(@"\b([Aa])n? (?=\{bg\})")]
+    private static partial Regex ArticleBeforeBackground();
 
     private static string Weighted(IReadOnlyDictionary<string, double> weights, Random rng)
     {
