@@ -364,9 +364,10 @@ class Run:
         return {"top_blocks": c.get("top_blocks", 0)}
 
     def probe_sizes(self):
-        """Classes of each LABELS entry (world.said_labels): 9 cells twice, relations, colours twice, shapes twice, 1-4."""
+        """Classes of each LABELS entry (world.said_labels): cells twice, relations, colours twice, shapes twice, 1-4 objects."""
         nc, ns = len(self.wd.colors), len(self.wd.shapes)
-        return [9, 9, len(self.wd.relations), nc, nc, ns, ns, 4]
+        cells = len(self.wd.positions)
+        return [cells, cells, len(self.wd.relations), nc, nc, ns, ns, 4]
 
     def unet_blocks(self):
         c = self.cfg["diffusion"]
