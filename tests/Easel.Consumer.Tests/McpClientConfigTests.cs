@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Easel.Testing;
 using ModelContextProtocol.Client;
 using Xunit.Abstractions;
 
@@ -103,10 +102,9 @@ public sealed class McpClientConfigTests(PackedFeed feed, ITestOutputHelper log)
     private async Task HttpConfigAsync(ClientConfig config, string url, string work)
     {
         var easel = (await new EaselTool(feed, log).InstallAsync()).Easel;
-        int port = FreePort();
         const string key = "test-key-123";
         var info = new ProcessStartInfo(easel) { WorkingDirectory = work, RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "serve", "--http", "--urls", $"http://127.0.0.1:{port}" }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "serve", "--http", "--urls", ServerStartLine.AnyLoopbackPort }) info.ArgumentList.Add(arg);
         ProcessRunner.Isolate(info.Environment);
         info.Environment["EASEL_OUTPUT_DIR"] = Path.Combine(work, "images");
         var headers = config.Server["headers"]?.AsObject();
@@ -114,14 +112,16 @@ public sealed class McpClientConfigTests(PackedFeed feed, ITestOutputHelper log)
         using var server = Process.Start(info)!;
         try
         {
-            // Ready once it logs its address (read, not waited for with a sleep).
+            // Ready once it logs the address it bound (read, not waited for with a sleep).
+            Uri bound;
             using (var ready = new CancellationTokenSource(EaselTool.McpTimeout))
             {
                 string? line;
-                while ((line = await server.StandardError.ReadLineAsync(ready.Token)) is not null && !line.Contains("Easel MCP server on", StringComparison.Ordinal)) { }
+                while ((line = await server.StandardError.ReadLineAsync(ready.Token)) is not null && !ServerStartLine.IsStartLine(line)) { }
                 Assert.NotNull(line);
+                bound = ServerStartLine.Address(line) ?? throw new Xunit.Sdk.XunitException("no address in its start-up line: " + line);
             }
-            var endpoint = new Uri(Regex.Replace(url, @"127\.0\.0\.1:\d+", $"127.0.0.1:{port}"));
+            var endpoint = new Uri(Regex.Replace(url, @"127\.0\.0\.1:\d+", bound.Authority));
             var additional = headers?.ToDictionary(h => h.Key, h => Regex.Replace((string)h.Value!, @"Bearer .*", $"Bearer {key}"));
             using var cts = new CancellationTokenSource(EaselTool.McpTimeout);
             var stopwatch = Stopwatch.StartNew();
@@ -138,11 +138,4 @@ public sealed class McpClientConfigTests(PackedFeed feed, ITestOutputHelper log)
 
     private static List<string> Args(ClientConfig config) =>
         config.Server["args"]?.AsArray().Select(a => (string)a!).ToList() ?? [];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.RegularExpressions;
+using Easel.Testing;
 
 namespace Easel.HttpApi.Tests;
 
@@ -9,7 +9,7 @@ namespace Easel.HttpApi.Tests;
 /// <c>http://127.0.0.1:0</c> (a free loopback port the OS picks), its address read from the start-up line it logs,
 /// configured through EASEL_* variables with the bundled 64×64 model on the CPU. Stopped by killing it.
 /// </summary>
-internal sealed partial class ExecutableServer : IAsyncDisposable
+internal sealed class ExecutableServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
@@ -43,14 +43,11 @@ internal sealed partial class ExecutableServer : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Easel MCP server on (http://[^,\s]+)")]
-    private static partial Regex StartedLine();
-
     public static async Task<ExecutableServer> StartAsync(string? apiKey)
     {
         var output = new TempDir();
         var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "serve", "--http", "--urls", "http://127.0.0.1:0", "--models", Path.Combine(RepoPaths.Root, "tests", "fixtures", "models") })
+        foreach (var arg in new[] { "serve", "--http", "--urls", ServerStartLine.AnyLoopbackPort, "--models", Path.Combine(RepoPaths.Root, "tests", "fixtures", "models") })
             info.ArgumentList.Add(arg);
         info.Environment["EASEL_OUTPUT_DIR"] = output.Path;
         info.Environment["EASEL_DEFAULT_MODEL"] = "easel-shapes";
@@ -65,7 +62,7 @@ internal sealed partial class ExecutableServer : IAsyncDisposable
         {
             if (e.Data is null) return;
             lock (server._log) server._log.AppendLine(e.Data);
-            if (StartedLine().Match(e.Data) is { Success: true } m) started.TrySetResult(new Uri(m.Groups[1].Value.TrimEnd('/') + "/"));
+            if (ServerStartLine.Address(e.Data) is { } address) started.TrySetResult(address);
         };
         process.OutputDataReceived += (_, e) =>
         {

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Easel.Testing;
 
 namespace Easel.McpServer.Tests.Peers;
 
@@ -57,13 +56,10 @@ public sealed class McpRemoteBridgeTests
         var (command, args) = DocumentedBridge();
         using var output = new TempDir();
         using var config = new TempDir();
-        int port = FreePort();
-        var url = $"http://127.0.0.1:{port}/mcp";
-
-        using var server = StartHttpServer(port, output.Path);
+        using var server = StartHttpServer(output.Path);
         try
         {
-            await WaitUntilListeningAsync(server);
+            var url = new Uri(await WaitUntilListeningAsync(server), "mcp").ToString();
             // The doc's args with only the port changed; npx found on PATH as a desktop client finds it.
             var bridged = args.Select(a => a == DocumentedUrl ? url : a).ToList();
             var npx = ResolveOnPath(command);
@@ -101,7 +97,7 @@ public sealed class McpRemoteBridgeTests
         }
     }
 
-    private static Process StartHttpServer(int port, string outputDirectory)
+    private static Process StartHttpServer(string outputDirectory)
     {
         var info = new ProcessStartInfo(EaselExecutable.Path)
         {
@@ -110,7 +106,7 @@ public sealed class McpRemoteBridgeTests
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "serve", "--http", "--urls", $"http://127.0.0.1:{port}", "--models", TestModel.ModelsPath }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "serve", "--http", "--urls", ServerStartLine.AnyLoopbackPort, "--models", TestModel.ModelsPath }) info.ArgumentList.Add(a);
         foreach (var (key, value) in EaselExecutable.Environment(outputDirectory))
         {
             if (value is null) info.Environment.Remove(key);
@@ -120,15 +116,16 @@ public sealed class McpRemoteBridgeTests
         return Process.Start(info) ?? throw new InvalidOperationException("could not start easel serve --http");
     }
 
-    /// <summary>Ready once it logs its address (read from its log, not waited for with a sleep).</summary>
-    private static async Task WaitUntilListeningAsync(Process server)
+    /// <summary>The address it bound, once it logs it (read from its log, not waited for with a sleep).</summary>
+    private static async Task<Uri> WaitUntilListeningAsync(Process server)
     {
         using var ready = new CancellationTokenSource(Limits.Call);
         string? line;
-        while ((line = await server.StandardError.ReadLineAsync(ready.Token)) is not null && !line.Contains("Easel MCP server on", StringComparison.Ordinal)) { }
+        while ((line = await server.StandardError.ReadLineAsync(ready.Token)) is not null && !ServerStartLine.IsStartLine(line)) { }
         Assert.True(line is not null, "easel serve --http exited before listening");
         _ = server.StandardError.ReadToEndAsync(CancellationToken.None); // keep draining so the server never blocks on a full pipe
         _ = server.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        return ServerStartLine.Address(line) ?? throw new Xunit.Sdk.XunitException("no address in its start-up line: " + line);
     }
 
     private static string ResolveOnPath(string command)
@@ -139,12 +136,5 @@ public sealed class McpRemoteBridgeTests
             if (File.Exists(candidate)) return candidate;
         }
         throw new Xunit.Sdk.XunitException($"'{command}' (from the documented config) is not on PATH; it comes with npm.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

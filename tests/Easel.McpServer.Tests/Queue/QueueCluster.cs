@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Easel.McpServer.Tests.Peers;
 using Easel.Queue;
+using Easel.Testing;
 using StackExchange.Redis;
 
 namespace Easel.McpServer.Tests.Queue;
@@ -28,19 +29,19 @@ internal sealed class QueueCluster : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Process> _workers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _logs = new(StringComparer.Ordinal);
 
-    private QueueCluster(RedisProcess redis, ConnectionMultiplexer client, int port, int claimIdleSeconds)
+    private QueueCluster(RedisProcess redis, ConnectionMultiplexer client, int claimIdleSeconds)
     {
         _claimIdleSeconds = claimIdleSeconds;
         Redis = redis;
         Client = client;
-        FrontUrl = new Uri($"http://127.0.0.1:{port}");
     }
 
     public RedisProcess Redis { get; }
     /// <summary>The test's own view into Redis (AbortOnConnectFail off: it outlives a restart).</summary>
     public ConnectionMultiplexer Client { get; }
     public IDatabase Db => Client.GetDatabase();
-    public Uri FrontUrl { get; }
+    /// <summary>Where the front listens: the port the OS gave it, read from its start-up line.</summary>
+    public Uri FrontUrl { get; private set; } = null!;
     public Uri McpEndpoint => new(FrontUrl, "/mcp");
     public TempDir FrontOutput { get; } = new();
 
@@ -55,8 +56,11 @@ internal sealed class QueueCluster : IAsyncDisposable
             AbortOnConnectFail = false,
             ConnectRetry = 10,
         });
-        var cluster = new QueueCluster(redis, client, RedisProcess.FreePort(), claimIdleSeconds);
+        var cluster = new QueueCluster(redis, client, claimIdleSeconds);
         cluster.StartFront();
+        await Eventually.Until(() => Task.FromResult(cluster.Log("front").Any(ServerStartLine.IsStartLine)), "front logs its address", cluster.Describe);
+        cluster.FrontUrl = cluster.Log("front").Select(ServerStartLine.Address).OfType<Uri>().FirstOrDefault()
+            ?? throw new InvalidOperationException("the front's start-up line names no address:\n" + cluster.Describe());
         foreach (var name in workers) cluster.StartWorker(name);
         using var http = new HttpClient();
         await Eventually.Until(async () =>
@@ -75,7 +79,7 @@ internal sealed class QueueCluster : IAsyncDisposable
 
     private void StartFront()
     {
-        var process = Launch("front", ["serve", "--http", "--urls", FrontUrl.ToString().TrimEnd('/'), "--models", TestModel.ModelsPath], Environment(FrontOutput.Path));
+        var process = Launch("front", ["serve", "--http", "--urls", ServerStartLine.AnyLoopbackPort, "--models", TestModel.ModelsPath], Environment(FrontOutput.Path));
         _processes.Add(process);
     }
 

@@ -7,19 +7,37 @@ namespace Easel.McpServer.Tests.Queue;
 /// <summary>
 /// A real redis-server of this test alone: a free loopback port, no persistence, its own folder. Stop and Start
 /// again on the same port model an outage (the restarted server is empty, as one without persistence is).
+/// redis-server cannot be told to pick its own port, so a port found free can be taken by a parallel test before
+/// redis binds it: then redis exits saying so and the first start tries another port.
 /// </summary>
 internal sealed class RedisProcess : IDisposable
 {
     private readonly TempDir _dir = new();
     private Process? _process;
 
-    public RedisProcess()
+    private const int PortAttempts = 5;
+
+    public RedisProcess() : this(FreePort()) { }
+
+    /// <summary>Tries <paramref name="firstPort"/> first (a test passes one it holds, to see the retry work).</summary>
+    internal RedisProcess(int firstPort)
     {
-        Port = FreePort();
-        Start();
+        Port = firstPort;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Start();
+                return;
+            }
+            catch (IOException) when (attempt < PortAttempts)
+            {
+                Port = FreePort();
+            }
+        }
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
     public string Connection => $"127.0.0.1:{Port}";
 
     public void Start()
@@ -41,20 +59,35 @@ internal sealed class RedisProcess : IDisposable
             output.Enqueue(e.Data);
             if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal)) ready.TrySetResult();
         };
-        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("redis-server exited:\n" + string.Join("\n", output)));
+        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("redis-server exited"));
         _process.EnableRaisingEvents = true;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         // Clients connect only once it listens (its own log line says so), so no test races its start.
-        if (!ready.Task.Wait(TimeSpan.FromMinutes(1)))
-            throw new TimeoutException("redis-server not ready within a minute:\n" + string.Join("\n", output));
+        bool listening;
+        try
+        {
+            listening = ready.Task.Wait(TimeSpan.FromMinutes(1));
+        }
+        catch (AggregateException)
+        {
+            listening = false;
+        }
+        if (listening) return;
+        bool exited = _process.HasExited;
+        if (exited) _process.WaitForExit(); // the untimed wait also drains the output readers, so the log is whole
+        var log = string.Join("\n", output);
+        Stop();
+        if (log.Contains("Address already in use", StringComparison.Ordinal))
+            throw new IOException($"port {Port} was taken before redis-server bound it:\n{log}");
+        throw exited ? new InvalidOperationException("redis-server exited:\n" + log) : new TimeoutException("redis-server not ready within a minute:\n" + log);
     }
 
     /// <summary>Kills the server at once (no SHUTDOWN: what a crash or a lost network looks like to clients).</summary>
     public void Stop()
     {
         if (_process is null) return;
-        _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit(TimeSpan.FromSeconds(30));
         _process.Dispose();
         _process = null;
