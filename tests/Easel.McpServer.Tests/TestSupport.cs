@@ -82,31 +82,11 @@ internal static class Limits
     /// <summary>Generous for a small run on a loaded 2-core machine; only a hang gets near it.</summary>
     public static readonly TimeSpan Call = TimeSpan.FromMinutes(2);
 
-    public static async Task<T> Within<T>(this Task<T> task, string what, TimeSpan? limit = null)
-    {
-        var timeout = limit ?? Call;
-        try
-        {
-            return await task.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{what}: no answer within {timeout}.");
-        }
-    }
+    public static Task<T> Within<T>(this Task<T> task, string what, TimeSpan? limit = null) =>
+        Easel.Testing.TaskLimits.Within(task, what, limit ?? Call);
 
-    public static async Task Within(this Task task, string what, TimeSpan? limit = null)
-    {
-        var timeout = limit ?? Call;
-        try
-        {
-            await task.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{what}: not done within {timeout}.");
-        }
-    }
+    public static Task Within(this Task task, string what, TimeSpan? limit = null) =>
+        Easel.Testing.TaskLimits.Within(task, what, limit ?? Call);
 }
 
 /// <summary>A temporary folder, deleted afterwards.</summary>
