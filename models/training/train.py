@@ -567,6 +567,8 @@ def main():
     ap.add_argument("--redo", nargs="*", default=[], help="rerun these finished stages (e.g. export eval)")
     ap.add_argument("--diffusion-minutes", type=float, default=None,
                     help="wall-clock budget of the diffusion stage (default: config.py's); the LR schedule fits it")
+    ap.add_argument("--diffusion-lr", type=float, default=None,
+                    help="peak learning rate of the diffusion stage (default: config.py's), e.g. lower to continue a run")
     args = ap.parse_args()
     if args.restart:
         work = os.path.abspath(args.work or default_work(args.smoke))
@@ -575,6 +577,8 @@ def main():
     run = Run(args)
     if args.diffusion_minutes is not None:
         run.cfg["diffusion"]["budget_s"] = args.diffusion_minutes * 60
+    if args.diffusion_lr is not None:
+        run.cfg["diffusion"]["lr"] = args.diffusion_lr
     for s in args.redo:
         if s in run.state["done"]:
             run.state["done"].remove(s)
